@@ -1,0 +1,1 @@
+"""quotedb: curated quote records -> one SQLite database published with Datasette."""

@@ -1,0 +1,46 @@
+"""The `build_db.py` command line: validate every record, then build the database."""
+
+import argparse
+import sys
+
+from .database import build_database
+from .loading import InvalidRecords, load_records
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="build_db.py",
+        description="Validate the quote records and build the SQLite database.",
+    )
+    parser.add_argument("records_dir", nargs="?", default="quotes", help="default: quotes/")
+    parser.add_argument("--output", default="quotes.db", help="default: quotes.db")
+    parser.add_argument(
+        "--check", action="store_true", help="validate only; write nothing (for pre-commit and CI)"
+    )
+    args = parser.parse_args(argv)
+    try:
+        records = load_records(args.records_dir)
+    except InvalidRecords as invalid:
+        for problem in invalid.problems:
+            print(problem, file=sys.stderr)
+        count = len(invalid.problems)
+        print(
+            f"{count} problem{'s' * (count != 1)} found; "
+            + ("nothing written." if not args.check else "records are not valid."),
+            file=sys.stderr,
+        )
+        return 1
+    for warning in records.warnings:
+        print(f"{warning} (warning)", file=sys.stderr)
+    quotes = sum(len(source.quotes) for source in records.articles)
+    summary = f"{quotes} quotes from {len(records.articles)} articles, {len(records.speakers)} speakers"
+    if args.check:
+        print(f"records are valid: {summary}")
+        return 0
+    try:
+        build_database(records, args.output)
+    except OSError as error:
+        print(f"{args.output}: cannot write the database: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"built {args.output}: {summary}")
+    return 0

@@ -1,0 +1,203 @@
+"""Building the SQLite database from loaded records.
+
+`create_schema` is the one place the schema is defined; `populate` fills a
+database (in memory for tests); `build_database` writes a file atomically.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import sqlite_utils
+
+from .loading import Records
+
+FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+
+SCHEMA = f"""
+CREATE TABLE speakers (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('person', 'organisation', 'group')),
+    aliases TEXT NOT NULL,  -- JSON array
+    description TEXT,
+    wikidata TEXT
+);
+CREATE TABLE outlets (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE venues (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE articles (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    outlet_id INTEGER NOT NULL REFERENCES outlets(id),
+    author TEXT,
+    published TEXT NOT NULL,
+    url TEXT,
+    record_file TEXT NOT NULL
+);
+CREATE TABLE quotes (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL,
+    speaker_id TEXT NOT NULL REFERENCES speakers(id),
+    spelled_as TEXT,
+    role TEXT,
+    said TEXT,
+    said_precision TEXT NOT NULL CHECK (said_precision IN ('day', 'month', 'year', 'unknown')),
+    said_wording TEXT,
+    year INTEGER,
+    month TEXT,
+    venue_id INTEGER REFERENCES venues(id),
+    reported_via_id INTEGER REFERENCES outlets(id),
+    kind TEXT NOT NULL CHECK (kind IN ('full', 'partial', 'paraphrase')),
+    notes TEXT,
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    outlet_id INTEGER NOT NULL REFERENCES outlets(id),
+    record_line INTEGER NOT NULL
+);
+CREATE VIRTUAL TABLE quotes_fts USING fts5(
+    text, speaker, aliases, role, venue,
+    tokenize = '{FTS_TOKENIZE}'
+);
+CREATE VIRTUAL TABLE speakers_fts USING fts5(
+    name, aliases, description,
+    tokenize = '{FTS_TOKENIZE}'
+);
+CREATE VIEW quote_details AS
+SELECT
+    quotes.id,
+    quotes.said,
+    quotes.said_precision,
+    speakers.name AS speaker,
+    quotes.spelled_as,
+    quotes.role,
+    venues.name AS venue,
+    quotes.kind,
+    quotes.text,
+    via.name AS reported_via,
+    articles.title AS article,
+    outlets.name AS outlet,
+    articles.published,
+    articles.url
+FROM quotes
+JOIN speakers ON speakers.id = quotes.speaker_id
+JOIN articles ON articles.id = quotes.article_id
+JOIN outlets ON outlets.id = quotes.outlet_id
+LEFT JOIN venues ON venues.id = quotes.venue_id
+LEFT JOIN outlets AS via ON via.id = quotes.reported_via_id;
+"""
+
+INDEXES = {
+    "quotes": [
+        "speaker_id", "kind", "venue_id", "outlet_id", "reported_via_id",
+        "year", "month", "said", "article_id",
+    ],
+    "articles": ["outlet_id", "published"],
+}
+
+
+def create_schema(db: sqlite_utils.Database):
+    db.executescript(SCHEMA)
+
+
+def populate(db: sqlite_utils.Database, records: Records):
+    """Create the schema and insert `records`; ids depend only on the records."""
+    create_schema(db)
+    outlets = _numbered(
+        {source.article.outlet for source in records.articles}
+        | {q.reported_via for source in records.articles for q in source.quotes if q.reported_via}
+    )
+    venues = _numbered(
+        {q.venue for source in records.articles for q in source.quotes if q.venue}
+    )
+    speakers = {speaker.id: speaker for speaker in records.speakers}
+    with db.conn:
+        db.conn.executemany(
+            "INSERT INTO speakers VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                (s.id, s.name, s.kind, json.dumps(s.aliases, ensure_ascii=False), s.description, s.wikidata)
+                for s in sorted(records.speakers, key=lambda s: s.id)
+            ),
+        )
+        db.conn.executemany("INSERT INTO outlets VALUES (?, ?)", ((i, n) for n, i in outlets.items()))
+        db.conn.executemany("INSERT INTO venues VALUES (?, ?)", ((i, n) for n, i in venues.items()))
+        db.conn.executemany(
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    source.id, source.article.title, outlets[source.article.outlet],
+                    source.article.author, source.article.published.isoformat(),
+                    source.article.url, source.record_file,
+                )
+                for source in records.articles
+            ),
+        )
+        rows = [
+            (quote, source, line)
+            for source in records.articles
+            for quote, line in zip(source.quotes, source.quote_lines)
+        ]
+        # Ids follow the date said, so "newest first" is the reverse of id order.
+        rows.sort(key=lambda row: (row[0].said.value or "", row[1].id, row[2]))
+        db.conn.executemany(
+            "INSERT INTO quotes VALUES (" + ", ".join("?" * 17) + ")",
+            (
+                (
+                    quote_id, quote.text, quote.speaker, quote.spelled_as, quote.role,
+                    quote.said.value, quote.said.precision, quote.said_wording,
+                    quote.said.year, quote.said.month, venues.get(quote.venue),
+                    outlets.get(quote.reported_via), quote.kind, quote.notes,
+                    source.id, outlets[source.article.outlet], line,
+                )
+                for quote_id, (quote, source, line) in enumerate(rows, start=1)
+            ),
+        )
+        db.conn.executemany(
+            "INSERT INTO quotes_fts (rowid, text, speaker, aliases, role, venue) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    quote_id, quote.text, speakers[quote.speaker].name,
+                    " | ".join(dict.fromkeys(speakers[quote.speaker].aliases + [quote.spelled_as or ""])),
+                    quote.role, quote.venue,
+                )
+                for quote_id, (quote, source, line) in enumerate(rows, start=1)
+            ),
+        )
+        db.execute(
+            "INSERT INTO speakers_fts (rowid, name, aliases, description) "
+            "SELECT rowid, name, (SELECT group_concat(value, ' | ') FROM json_each(aliases)), "
+            "description FROM speakers"
+        )
+    for table, columns in INDEXES.items():
+        for column in columns:
+            db[table].create_index([column], if_not_exists=True)
+    db.analyze()
+
+
+def _numbered(names) -> dict:
+    return {name: number for number, name in enumerate(sorted(names), start=1)}
+
+
+def build_database(records: Records, path) -> None:
+    """Build into a temporary file beside `path`, then rename it into place.
+
+    A reader (or a build killed half way) never sees a half-written database.
+    """
+    path = Path(path)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        db = sqlite_utils.Database(temporary, recreate=True)
+        db.execute("PRAGMA journal_mode = OFF")  # the file is thrown away on failure
+        db.execute("PRAGMA synchronous = OFF")
+        populate(db, records)
+        db.execute("PRAGMA journal_mode = DELETE")
+        db.conn.close()
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)

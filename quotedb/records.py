@@ -1,0 +1,231 @@
+"""The record model: what a curated speakers registry and article file may hold.
+
+These pydantic models are the single definition of the record format. The JSON
+Schema that editors use (`schema/*.schema.json`) is generated from them.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Annotated, Literal, Optional
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
+
+SpeakerKind = Literal["person", "organisation", "group"]
+QuoteKind = Literal["full", "partial", "paraphrase"]
+Precision = Literal["day", "month", "year", "unknown"]
+
+MAX_TEXT_LENGTH = 5000
+
+Slug = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100)
+]
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be empty or only white space")
+    return text
+
+
+Name = Annotated[str, StringConstraints(max_length=300), AfterValidator(_not_blank)]
+ShortText = Annotated[str, StringConstraints(max_length=1000)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the day, the month, the year, or not at all."""
+
+    value: Optional[str]  # "2023-12-31", "2023-11", "2023" or None
+    precision: Precision
+
+    @property
+    def year(self) -> Optional[int]:
+        return int(self.value[:4]) if self.value else None
+
+    @property
+    def month(self) -> Optional[str]:
+        return self.value[:7] if self.value and len(self.value) >= 7 else None
+
+    @property
+    def earliest(self) -> Optional[datetime.date]:
+        """The first day the date can stand for."""
+        if not self.value:
+            return None
+        parts = [int(p) for p in self.value.split("-")] + [1, 1]
+        return datetime.date(parts[0], parts[1], parts[2])
+
+
+PARTIAL_DATE_PATTERN = r"^(\d{4}(-\d{2}(-\d{2})?)?|unknown)$"
+
+
+def parse_partial_date(value) -> PartialDate:
+    """Read "2023-12-31", "2023-11", "2023", 2023 or unknown/null."""
+    if isinstance(value, PartialDate):
+        return value
+    if value is None or value == "unknown":
+        return PartialDate(None, "unknown")
+    if isinstance(value, bool):
+        raise ValueError("a date is written YYYY-MM-DD, YYYY-MM, YYYY or unknown")
+    if isinstance(value, int):
+        value = f"{value:04d}"
+    if isinstance(value, datetime.date):
+        value = value.isoformat()
+    if not isinstance(value, str) or not re.match(PARTIAL_DATE_PATTERN, value):
+        raise ValueError(
+            f"{value!r} is not a date: write YYYY-MM-DD, YYYY-MM, YYYY or unknown"
+        )
+    parts = [int(p) for p in value.split("-")]
+    try:
+        datetime.date(parts[0], *(parts[1:] + [1, 1])[:2])
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real date") from None
+    if parts[0] < 1000:
+        raise ValueError(f"{value!r} is not a plausible year")
+    precision = {1: "year", 2: "month", 3: "day"}[len(parts)]
+    return PartialDate(value, precision)
+
+
+def _not_in_future(date: PartialDate) -> PartialDate:
+    if date.earliest and date.earliest > datetime.date.today():
+        raise ValueError(f"{date.value} is in the future")
+    return date
+
+
+def _day_not_in_future(day: datetime.date) -> datetime.date:
+    if day > datetime.date.today():
+        raise ValueError(f"{day} is in the future")
+    return day
+
+
+SaidDate = Annotated[
+    PartialDate,
+    BeforeValidator(parse_partial_date),
+    AfterValidator(_not_in_future),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": PARTIAL_DATE_PATTERN},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+                {"type": "null"},
+            ],
+            "description": "When it was said: YYYY-MM-DD (day), YYYY-MM (month), "
+            "YYYY (year) or unknown. The precision follows from the form.",
+        }
+    ),
+]
+
+
+def _quotation_marks_balanced(text: str) -> str:
+    if text.count("\u201c") != text.count("\u201d"):
+        raise ValueError("unbalanced curly quotation marks (\u201c \u201d)")
+    if text.count('"') % 2:
+        raise ValueError('unbalanced quotation mark (")')
+    return text
+
+
+QuoteText = Annotated[
+    str,
+    StringConstraints(max_length=MAX_TEXT_LENGTH),
+    AfterValidator(_not_blank),
+    AfterValidator(_quotation_marks_balanced),
+]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Speaker(Record):
+    """A person, organisation or group who is quoted."""
+
+    id: Slug = Field(description="Stable identifier, lower-case words joined by -")
+    name: Name = Field(description="Canonical name")
+    kind: SpeakerKind
+    aliases: list[Name] = Field(
+        default_factory=list,
+        description="Other spellings and transliterations, as sources print them",
+    )
+    description: Optional[ShortText] = None
+    wikidata: Optional[Annotated[str, StringConstraints(pattern=r"^Q[1-9]\d*$")]] = (
+        Field(None, description="Wikidata id, only when known for certain")
+    )
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+class SpeakerRegistry(Record):
+    """The file `quotes/speakers.yml`."""
+
+    speakers: list[Speaker]
+
+
+class Article(Record):
+    """The source article a record file is about."""
+
+    title: Name
+    outlet: Name
+    author: Optional[Name] = None
+    published: Annotated[datetime.date, AfterValidator(_day_not_in_future)] = Field(
+        description="Publication date, YYYY-MM-DD"
+    )
+    url: Optional[Url] = None
+
+
+class Quote(Record):
+    """One quotation or reported statement, as the article prints it."""
+
+    speaker: Slug = Field(description="The speaker's id in speakers.yml")
+    spelled_as: Optional[Name] = Field(
+        None, description="The speaker's name as the source prints it, when it differs"
+    )
+    role: Optional[ShortText] = Field(
+        None, description="Role at the time of speaking, as the source gives it"
+    )
+    said: SaidDate = Field(None, validate_default=True)
+    precision: Optional[Precision] = Field(
+        None, description="Optional; must agree with the form of `said`"
+    )
+    said_wording: Optional[ShortText] = Field(
+        None, description='How the source gives the date, e.g. "last Sunday"'
+    )
+    venue: Optional[Name] = Field(None, description="Where it was said")
+    reported_via: Optional[Name] = Field(
+        None, description="The outlet the article cites for the quote"
+    )
+    kind: QuoteKind = Field(
+        description="full, partial (a fragment) or paraphrase (reported speech)"
+    )
+    text: QuoteText = Field(description="The exact words as printed")
+    notes: Optional[ShortText] = None
+
+    @field_validator("precision")
+    @classmethod
+    def _precision_agrees(cls, precision, info: ValidationInfo):
+        said = info.data.get("said")
+        if said and precision != said.precision:
+            raise ValueError(
+                f"{precision!r} contradicts said {said.value or 'unknown'!r}, "
+                f"which is a {said.precision} date"
+            )
+        return precision
+
+
+class ArticleFile(Record):
+    """One file under `quotes/`: an article and the quotes taken from it."""
+
+    article: Article
+    quotes: list[Quote] = Field(min_length=1)
