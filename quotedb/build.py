@@ -1,6 +1,7 @@
 """The `build_db.py` command line: validate every record, then build the database."""
 
 import argparse
+import sqlite3
 import sys
 
 from .database import build_database
@@ -39,8 +40,9 @@ def main(argv=None) -> int:
         return 0
     try:
         build_database(records, args.output)
-    except OSError as error:
-        print(f"{args.output}: cannot write the database: {error.strerror or error}", file=sys.stderr)
+    except (OSError, sqlite3.Error) as error:
+        reason = getattr(error, "strerror", None) or error
+        print(f"{args.output}: cannot write the database: {reason}", file=sys.stderr)
         return 1
     print(f"built {args.output}: {summary}")
     return 0

@@ -257,12 +257,17 @@ def _message(item, loc, model, document) -> str:
         hint = f" (did you mean {close[0]!r}?)" if close else f"; known fields: {', '.join(known)}"
         return f"unknown field{hint}"
     if kind == "string_pattern_mismatch":
-        return f"{_PATTERN_MESSAGES.get(name, 'has the wrong form')} (got {item['input']!r})"
+        return f"{_PATTERN_MESSAGES.get(name, 'has the wrong form')} (got {_shorten(item['input'])})"
     message = item["msg"].removeprefix("Value error, ")
     message = message[0].lower() + message[1:]
     if kind != "value_error" and not isinstance(item.get("input"), (dict, list)):
-        message += f" (got {item.get('input')!r})"
+        message += f" (got {_shorten(item.get('input'))})"
     return message
+
+
+def _shorten(value, limit=60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 5] + "...'"
 
 
 def _known_fields(model, loc) -> list[str]:

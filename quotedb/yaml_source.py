@@ -67,6 +67,9 @@ def read_yaml(raw: bytes) -> YamlDocument:
         mark = error.problem_mark or error.context_mark
         message = " ".join(str(error.problem or error.context or error).split())
         raise YamlProblem(mark.line + 1 if mark else 1, f"YAML syntax: {message}") from None
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        raise YamlProblem(line, f"control character #x{error.character:04x} is not allowed") from None
     except yaml.YAMLError as error:
         raise YamlProblem(1, f"YAML: {' '.join(str(error).split())}") from None
     if root is None:
@@ -77,11 +80,12 @@ def read_yaml(raw: bytes) -> YamlDocument:
 
 
 def _to_data(node, path, lines, seen, depth):
+    if id(node) in seen:  # libyaml hands back the anchored node itself for an alias
+        where = lines.get(path) or lines.get(path[:-1], 1)
+        raise YamlProblem(where, "YAML anchors and aliases (&, *) are not allowed in records")
+    seen.add(id(node))
     line = node.start_mark.line + 1
     lines.setdefault(path, line)
-    if id(node) in seen:
-        raise YamlProblem(line, "YAML anchors and aliases (&, *) are not allowed in records")
-    seen.add(id(node))
     if depth > MAX_DEPTH:
         raise YamlProblem(line, f"nested more than {MAX_DEPTH} levels deep")
     if isinstance(node, yaml.MappingNode):

@@ -1,0 +1,58 @@
+"""`python -m quotedb COMMAND`: helper commands beside build_db.py.
+
+    schema   write the JSON Schemas for record files into schema/
+    serve    serve a built database with Datasette, immutable, with the site's settings
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import site
+from .records import ArticleFile, SpeakerRegistry
+
+SCHEMAS = {"article.schema.json": ArticleFile, "speakers.schema.json": SpeakerRegistry}
+
+
+def json_schemas() -> dict:
+    """The JSON Schema of each record file, keyed by file name."""
+    schemas = {}
+    for name, model in SCHEMAS.items():
+        schema = model.model_json_schema()
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+        schemas[name] = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    return schemas
+
+
+def write_schemas(directory="schema"):
+    directory = Path(directory)
+    directory.mkdir(exist_ok=True)
+    for name, text in json_schemas().items():
+        (directory / name).write_text(text, encoding="utf-8")
+        print(f"wrote {directory / name}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m quotedb")
+    commands = parser.add_subparsers(dest="command", required=True)
+    schema = commands.add_parser("schema", help="write the record JSON Schemas")
+    schema.add_argument("--directory", default="schema")
+    serve = commands.add_parser("serve", help="serve a built database with Datasette")
+    serve.add_argument("database", nargs="?", default="quotes.db")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8001)
+    args = parser.parse_args(argv)
+    if args.command == "schema":
+        write_schemas(args.directory)
+    elif args.command == "serve":
+        from datasette.cli import cli
+
+        arguments = site.serve_arguments(args.database, args.host, args.port)
+        print("Serving on http://%s:%s/" % (args.host, args.port), file=sys.stderr)
+        cli.main(arguments[1:], prog_name="datasette")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RECORDS = ROOT / "quotes"
+SEED_ARTICLE = ROOT.parent / "shared" / "seeds" / "000_c628a419672fa4b1.txt"
+SEED_RECORD = RECORDS / "2024" / "2024-01-07-wsws-belgorod-strikes.yml"
+
+SPEAKERS = """\
+speakers:
+  - id: vassily-nebenzia
+    name: Vassily Nebenzia
+    kind: person
+    aliases: [Vasily Nabenzia, Nabenzia]
+  - id: russian-authorities
+    name: Russian authorities
+    kind: group
+"""
+
+ARTICLE = """\
+article:
+  title: A test article
+  outlet: Test Outlet
+  published: 2024-01-07
+quotes:
+  - speaker: vassily-nebenzia
+    spelled_as: Nabenzia
+    said: 2023-12-31
+    kind: full
+    text: "In order to increase the number of casualties they used cluster munitions,"
+"""
+
+
+def write_records(directory: Path, files: dict) -> Path:
+    """Write {relative path: text or bytes} under `directory`; returns it."""
+    for name, content in files.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return directory
+
+
+def run_build(*args, cwd=ROOT):
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build_db.py"), *map(str, args)],
+        cwd=cwd, capture_output=True, text=True, timeout=600,
+    )
+
+
+@pytest.fixture
+def records_dir(tmp_path):
+    """A small valid records directory to break in tests."""
+    return write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "2024/a.yml": ARTICLE})
+
+
+@pytest.fixture(scope="session")
+def seed_db(tmp_path_factory):
+    """quotes.db built by build_db.py from the real quotes/ directory."""
+    path = tmp_path_factory.mktemp("site") / "quotes.db"
+    result = run_build(RECORDS, "--output", path)
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def seed_conn(seed_db):
+    conn = sqlite3.connect(f"file:{seed_db}?mode=ro", uri=True)
+    yield conn
+    conn.close()

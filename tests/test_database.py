@@ -1,0 +1,106 @@
+"""The build: schema, full-text search, foreign keys, determinism, atomic replace."""
+
+import sqlite3
+
+import pytest
+import sqlite_utils
+
+from quotedb.database import populate
+from quotedb.loading import load_records
+
+from conftest import ARTICLE, RECORDS, SPEAKERS, run_build, write_records
+
+
+@pytest.fixture
+def memory_db():
+    db = sqlite_utils.Database(memory=True)
+    populate(db, load_records(RECORDS))
+    return db
+
+
+def search(conn, query):
+    sql = "SELECT quotes.speaker_id FROM quotes_fts JOIN quotes ON quotes.id = quotes_fts.rowid WHERE quotes_fts MATCH ?"
+    return {row[0] for row in conn.execute(sql, [query])}
+
+
+def test_tables_views_and_indexes(memory_db):
+    assert {"quotes", "speakers", "articles", "outlets", "venues", "quotes_fts", "speakers_fts"} <= set(memory_db.table_names())
+    assert "quote_details" in memory_db.view_names()
+    quotes = memory_db["quotes"]
+    assert {fk.column: fk.other_table for fk in quotes.foreign_keys} == {
+        "speaker_id": "speakers", "venue_id": "venues", "reported_via_id": "outlets",
+        "article_id": "articles", "outlet_id": "outlets",
+    }
+    indexed = {tuple(index.columns) for index in quotes.indexes}
+    for column in ["speaker_id", "kind", "venue_id", "outlet_id", "year", "month", "said"]:
+        assert (column,) in indexed
+    assert memory_db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_rows_carry_dates_precision_and_source(memory_db):
+    row = memory_db.execute(
+        "SELECT q.said, q.said_precision, q.year, q.month, q.said_wording, d.spelled_as, d.role, d.venue, d.article, d.outlet "
+        "FROM quote_details AS d JOIN quotes AS q USING (id) WHERE q.text LIKE 'In order to%'"
+    ).fetchone()
+    assert row == ("2023-12-31", "day", 2023, "2023-12", "last Sunday", "Nabenzia", "Russian ambassador to the UN",
+                   "UN Security Council meeting", "Ukraine continues strikes on Russian city of Belgorod", "World Socialist Web Site")
+    assert memory_db.execute("SELECT year, month, said_precision FROM quotes WHERE text = 'stalemate.'").fetchone() == (2023, "2023-11", "month")
+    via = memory_db.execute("SELECT DISTINCT reported_via FROM quote_details WHERE reported_via IS NOT NULL").fetchall()
+    assert via == [("New Voice",)]
+
+
+@pytest.mark.parametrize(
+    "query, speakers",
+    [
+        ("Nabenzia", {"vassily-nebenzia"}),
+        ("Nebenzia", {"vassily-nebenzia"}),
+        ("Небензя", {"vassily-nebenzia"}),
+        ("munition", {"vassily-nebenzia"}),
+        ('"Russia\'s"', {"john-kirby"}),
+        ('"Russia\u2019s"', {"john-kirby"}),
+        ("zaluzny", set()),
+        ("Zaluzhny", {"valerii-zaluzhnyi"}),
+        ("Kiril", {"kyrylo-budanov", "russian-media"}),  # the name is in Russian media's text too
+        ("ambassador", {"vassily-nebenzia"}),
+        ("Espresso", {"viktor-yahun"}),
+    ],
+)
+def test_full_text_search(memory_db, query, speakers):
+    assert search(memory_db.conn, query) == speakers
+
+
+def test_speakers_are_searchable_by_alias(memory_db):
+    rows = memory_db.execute(
+        "SELECT speakers.id FROM speakers_fts JOIN speakers ON speakers.rowid = speakers_fts.rowid WHERE speakers_fts MATCH 'Kiril'"
+    ).fetchall()
+    assert rows == [("kyrylo-budanov",)]
+
+
+def test_cli_build_is_deterministic(tmp_path):
+    dumps = []
+    for name in ("one.db", "two.db"):
+        result = run_build(RECORDS, "--output", tmp_path / name)
+        assert result.returncode == 0, result.stderr
+        assert "built" in result.stdout and "24 quotes from 1 articles, 14 speakers" in result.stdout
+        dumps.append(list(sqlite3.connect(tmp_path / name).iterdump()))
+    assert dumps[0] == dumps[1]
+    assert len(dumps[0]) > 50
+
+
+def test_a_failed_build_leaves_the_previous_database(tmp_path):
+    records = write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "a.yml": ARTICLE})
+    database = tmp_path / "quotes.db"
+    assert run_build(records, "--output", database).returncode == 0
+    good = database.read_bytes()
+    (records / "a.yml").write_text(ARTICLE.replace("kind: full", "kind: ful"), encoding="utf-8")
+    result = run_build(records, "--output", database)
+    assert result.returncode == 1
+    assert f"{records}/a.yml:9: kind: input should be 'full', 'partial' or 'paraphrase' (got 'ful')" in result.stderr
+    assert database.read_bytes() == good
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("quotes.db")] == ["quotes.db"]
+
+
+def test_an_unwritable_output_is_a_clear_error(tmp_path):
+    result = run_build(RECORDS, "--output", tmp_path / "missing-dir" / "quotes.db")
+    assert result.returncode == 1
+    assert "cannot write the database" in result.stderr and "Traceback" not in result.stderr
