@@ -8,7 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = ROOT / "quotes"
-SEED_ARTICLE = ROOT.parent / "shared" / "seeds" / "000_c628a419672fa4b1.txt"
+SEED_ARTICLE = RECORDS / "2024" / "2024-01-07-wsws-belgorod-strikes.txt"  # archived copy of the seed
 SEED_RECORD = RECORDS / "2024" / "2024-01-07-wsws-belgorod-strikes.yml"
 
 SPEAKERS = """\
