@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 from pydantic import BaseModel, ValidationError
 
@@ -46,6 +47,7 @@ class SourceArticle:
     article: Article
     quotes: list[Quote]
     quote_lines: list[int]
+    archived_text: Optional[str] = None  # the article's text, when kept beside the record
 
 
 @dataclass
@@ -145,6 +147,7 @@ def _load_article(path: Path, records_dir: Path, problems):
     if not loaded:
         return None
     record, document = loaded
+    archive = path.with_suffix(".txt")
     return SourceArticle(
         id=path.stem,
         path=str(path),
@@ -152,6 +155,7 @@ def _load_article(path: Path, records_dir: Path, problems):
         article=record.article,
         quotes=list(record.quotes),
         quote_lines=[document.line_of(("quotes", i)) for i in range(len(record.quotes))],
+        archived_text=archive.read_text(encoding="utf-8", errors="replace") if archive.exists() else None,
     )
 
 
@@ -184,6 +188,15 @@ def _check_quotes(speakers, articles, warnings):
                     source.path, line, "spelled_as",
                     f"{quote.spelled_as!r} is not a name of {speaker.id!r}; "
                     f"add it to its aliases in {SPEAKERS_FILE}",
+                )
+            elif source.archived_text and not any(
+                _name_key(name) in _name_key(source.archived_text) for name in speaker.names
+            ):
+                warnings.append(
+                    Problem(
+                        source.path, line, "speaker",
+                        f"no name of {speaker.id!r} appears in the archived article text",
+                    )
                 )
             earliest = quote.said.earliest
             if earliest and earliest > source.article.published:

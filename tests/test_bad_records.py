@@ -79,3 +79,21 @@ def test_thousands_of_files_are_all_checked(tmp_path):
     expected = [f"records/{n // 100}/{n:04d}.yml:9: kind: input should be" for n in range(3000) if n % 500 == 7]
     assert_failed_cleanly(result, tmp_path, before, expected)
     assert "6 problems found" in result.stderr
+
+
+def test_likely_slips_are_warnings_not_errors(tmp_path):
+    other = ARTICLE.replace("vassily-nebenzia", "russian-authorities").replace("    spelled_as: Nabenzia\n", "")
+    write_records(tmp_path / "records", {
+        "speakers.yml": SPEAKERS,
+        "a.yml": ARTICLE,
+        "a.txt": "Vasily Nabenzia said: In order to increase the number of casualties they used cluster munitions.",
+        "b.yml": other.replace("A test article", "Another"),
+        "b.txt": "An article that names nobody.",
+    })
+    result = run_build("records", "--output", "quotes.db", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "records/b.yml:6: speaker: no name of 'russian-authorities' appears in the archived article text (warning)",
+        "records/b.yml:6: text: the same text is attributed to 'vassily-nebenzia' at records/a.yml:6 (warning)",
+    ]
+    assert (tmp_path / "quotes.db").exists()
