@@ -1,0 +1,100 @@
+"""Show a quote as a quotation: its words, then who said it, their role, when and
+where, and a link to the source article. Search matches marked by the `search`
+canned query (between ⟦ and ⟧) become <mark>. Everything from the data is escaped.
+"""
+
+from datasette import hookimpl
+from datasette.utils.asgi import Response
+from markupsafe import Markup, escape
+
+MARK_START, MARK_END = "\u27e6", "\u27e7"
+
+DETAILS_SQL = """
+select speakers.name as speaker, quotes.speaker_id, quotes.spelled_as, quotes.role,
+  quotes.said, quotes.said_wording, quotes.kind, venues.name as venue,
+  articles.id as article_id, articles.title as article, articles.url,
+  outlets.name as outlet, articles.published
+from quotes
+  join speakers on speakers.id = quotes.speaker_id
+  join articles on articles.id = quotes.article_id
+  join outlets on outlets.id = quotes.outlet_id
+  left join venues on venues.id = quotes.venue_id
+where quotes.id = :id
+"""
+
+
+def marked(text: str) -> Markup:
+    """Escape `text`, then turn the search markers into <mark> elements."""
+    html = str(escape(text))
+    return Markup(html.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+def quotation(text, details, base_url="/") -> Markup:
+    """The quote as a <figure>: blockquote and attribution with a source link."""
+    if details is None:
+        return Markup('<blockquote class="quote">{}</blockquote>').format(text)
+    who = Markup('<a href="{}speaker/{}">{}</a>').format(base_url, details["speaker_id"], details["speaker"])
+    if details["spelled_as"]:
+        who += Markup(" (as {})").format(details["spelled_as"])
+    parts = [who] + [escape(details[k]) for k in ("role", "venue") if details[k]]
+    when = details["said"] or details["said_wording"]
+    if when:
+        parts.append(escape(when))
+    link = details["url"] or f"{base_url}quotes/articles/{details['article_id']}"
+    source = Markup('<cite><a href="{}">{}</a></cite>, {}, {}').format(
+        link, details["article"], details["outlet"], details["published"]
+    )
+    return Markup(
+        '<figure class="quote quote-{}"><blockquote>{}</blockquote>'
+        "<figcaption>\u2014 {}. {}</figcaption></figure>"
+    ).format(details["kind"], text, Markup(", ").join(parts), source)
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    if database != "quotes" or not isinstance(value, str):
+        return None
+    if MARK_START in value:
+        return marked(value)
+    if table == "quotes" and column == "text" and "id" in row.keys():
+
+        async def render():
+            db = datasette.get_database("quotes")
+            found = (await db.execute(DETAILS_SQL, {"id": row["id"]})).first()
+            base_url = datasette.setting("base_url")
+            return quotation(value, dict(found) if found else None, base_url)
+
+        return render
+    if table == "speakers" and column == "name" and "id" in row.keys():
+        return Markup('<a href="{}speaker/{}">{}</a>').format(datasette.setting("base_url"), row["id"], value)
+    return None
+
+
+STYLE = """
+figure.quote { margin: 0; max-width: 48em; }
+figure.quote blockquote { margin: 0 0 0.3em 0; padding-left: 0.8em; border-left: 3px solid #8a6d3b;
+  font-family: Georgia, serif; font-size: 1.05em; }
+figure.quote-full blockquote::before { content: "\\201C"; }
+figure.quote-full blockquote::after { content: "\\201D"; }
+figure.quote-partial blockquote::before { content: "\\201C\\2026"; }
+figure.quote-partial blockquote::after { content: "\\2026\\201D"; }
+figure.quote-paraphrase blockquote { font-style: italic; border-left-style: dashed; }
+figure.quote figcaption { font-size: 0.85em; color: #555; }
+mark { background: #ffe58a; padding: 0 1px; }
+.speaker-chart rect { fill: #5b7fa6; }
+.speaker-chart text { font-size: 10px; fill: #333; }
+"""
+
+
+async def stylesheet():
+    return Response(STYLE, content_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=3600"})
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/-/quotedb\.css$", stylesheet)]
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.path("/-/quotedb.css")]
