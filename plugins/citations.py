@@ -1,0 +1,191 @@
+"""Citations for quotes: ready to paste as Markdown (`.citation`) or into a
+reference manager as CSL-JSON (`.csljson`), for the quotes table, a quote's row
+page and the canned queries that list quotes; plus schema.org `Quotation`
+JSON-LD in the head of a quote's row page.
+"""
+
+import json
+import re
+
+from datasette import hookimpl
+from datasette.utils.asgi import Response
+from markupsafe import Markup
+
+QUOTE_LISTS = {"quotes", "quote_details", "search", "speaker_timeline", "reported_via"}
+
+DETAILS_SQL = """
+select quotes.id, quotes.text, quotes.kind, quotes.said, quotes.said_precision, quotes.said_wording,
+  quotes.role, quotes.spelled_as, speakers.name as speaker, speakers.kind as speaker_kind,
+  speakers.wikidata, venues.name as venue, via.name as reported_via,
+  articles.title as article, articles.author, articles.published, articles.url,
+  outlets.name as outlet
+from quotes
+  join speakers on speakers.id = quotes.speaker_id
+  join articles on articles.id = quotes.article_id
+  join outlets on outlets.id = quotes.outlet_id
+  left join venues on venues.id = quotes.venue_id
+  left join outlets as via on via.id = quotes.reported_via_id
+where quotes.id in (select value from json_each(:ids))
+"""
+
+
+async def quote_details(datasette, ids):
+    db = datasette.get_database("quotes")
+    rows = await db.execute(DETAILS_SQL, {"ids": json.dumps(ids)})
+    by_id = {row["id"]: dict(row) for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _ids(columns, rows):
+    if "id" not in columns:
+        return []
+    return [row["id"] for row in rows if isinstance(row["id"], int)]
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+
+
+def _md(text) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def markdown_citation(quote, site_url="") -> str:
+    words = _md(quote["text"])
+    words = f"“{words}”" if quote["kind"] != "paraphrase" else f"{words} (paraphrase)"
+    who = [_md(quote["speaker"])] + [_md(quote[k]) for k in ("role", "venue") if quote[k]]
+    when = quote["said"] or quote["said_wording"]
+    if when:
+        who.append(_md(when))
+    source = f"“{_md(quote['article'])}”, *{_md(quote['outlet'])}*"
+    if quote["author"]:
+        source += f", {_md(quote['author'])}"
+    source += f", {quote['published']}"
+    if quote["reported_via"]:
+        source += f", citing {_md(quote['reported_via'])}"
+    if quote["url"]:
+        source += f", <{quote['url']}>"
+    lines = [f"> {words}", ">", f"> — {', '.join(who)}. In {source}."]
+    if site_url:
+        lines.append(f"> quotedb: <{site_url}quotes/quotes/{quote['id']}>")
+    return "\n".join(lines)
+
+
+def _date_parts(value):
+    return {"date-parts": [[int(part) for part in value.split("-")]]} if value else None
+
+
+def csl_item(quote, site_url="") -> dict:
+    item = {
+        "id": f"quotedb-{quote['id']}",
+        "type": "speech",
+        "title": quote["text"],
+        "author": [{"literal": quote["speaker"]}],
+        "genre": {"full": "quotation", "partial": "partial quotation", "paraphrase": "paraphrase"}[quote["kind"]],
+        "event-title": quote["venue"],
+        "issued": _date_parts(quote["said"]),
+        "container-title": quote["article"],
+        "publisher": quote["outlet"],
+        "URL": quote["url"],
+        "note": "; ".join(
+            part
+            for part in [
+                f"Role: {quote['role']}" if quote["role"] else "",
+                f"Quoted in “{quote['article']}”, {quote['outlet']}, {quote['published']}",
+                f"citing {quote['reported_via']}" if quote["reported_via"] else "",
+                f"Date as given: {quote['said_wording']}" if quote["said_wording"] else "",
+                f"quotedb: {site_url}quotes/quotes/{quote['id']}" if site_url else "",
+            ]
+            if part
+        ),
+    }
+    return {key: value for key, value in item.items() if value}
+
+
+def _site_url(request) -> str:
+    return f"{request.scheme}://{request.host}/" if request else ""
+
+
+def _can_render(table, query_name, columns, database):
+    return database == "quotes" and (table or query_name) in QUOTE_LISTS and "id" in columns
+
+
+async def render_markdown(datasette, columns, rows, request, database, table, query_name):
+    quotes = await quote_details(datasette, _ids(columns, rows))
+    body = "\n\n".join(markdown_citation(q, _site_url(request)) for q in quotes) + "\n"
+    return Response.text(body, headers={"Content-Type": "text/markdown; charset=utf-8"})
+
+
+async def render_csl_json(datasette, columns, rows, request, database, table, query_name):
+    quotes = await quote_details(datasette, _ids(columns, rows))
+    items = [csl_item(q, _site_url(request)) for q in quotes]
+    return Response(
+        json.dumps(items, ensure_ascii=False, indent=2),
+        content_type="application/vnd.citationstyles.csl+json; charset=utf-8",
+    )
+
+
+@hookimpl
+def register_output_renderer(datasette):
+    return [
+        {"extension": "citation", "render": render_markdown, "can_render": _can_render},
+        {"extension": "csljson", "render": render_csl_json, "can_render": _can_render},
+    ]
+
+
+def quotation_jsonld(quote, page_url) -> dict:
+    speaker = {
+        "@type": "Person" if quote["speaker_kind"] == "person" else "Organization",
+        "name": quote["speaker"],
+    }
+    if quote["wikidata"]:
+        speaker["sameAs"] = f"https://www.wikidata.org/wiki/{quote['wikidata']}"
+    article = {
+        "@type": "NewsArticle",
+        "headline": quote["article"],
+        "datePublished": quote["published"],
+        "publisher": {"@type": "Organization", "name": quote["outlet"]},
+    }
+    if quote["author"]:
+        article["author"] = {"@type": "Person", "name": quote["author"]}
+    if quote["url"]:
+        article["url"] = quote["url"]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Quotation",
+        "@id": page_url,
+        "text": quote["text"],
+        "spokenByCharacter": speaker,
+        "creator": speaker,
+        "isPartOf": article,
+    }
+    if quote["said"]:
+        data["dateCreated"] = quote["said"]
+    if quote["venue"]:
+        data["recordedAt"] = {"@type": "Event", "name": quote["venue"]}
+    return data
+
+
+def script_json(data) -> Markup:
+    """JSON safe inside <script>: no </script>, <!-- or & can break out."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return Markup(text)
+
+
+@hookimpl
+def extra_template_vars(view_name, database, table, request, datasette):
+    if not (view_name == "row" and database == "quotes" and table == "quotes" and request):
+        return {}
+
+    async def quote_jsonld():
+        pks = request.url_vars.get("pks", "")
+        if not pks.isdigit():
+            return {}
+        quotes = await quote_details(datasette, [int(pks)])
+        if not quotes:
+            return {}
+        page_url = f"{_site_url(request)}quotes/quotes/{pks}"
+        return {"quote_jsonld": script_json(quotation_jsonld(quotes[0], page_url))}
+
+    return quote_jsonld
