@@ -109,13 +109,21 @@ def _can_render(table, query_name, columns, database):
     return database == "quotes" and (table or query_name) in QUOTE_LISTS and "id" in columns
 
 
+def _not_quotes():
+    return Response.text("Citations are offered only for quotes.", status=404)
+
+
 async def render_markdown(datasette, columns, rows, request, database, table, query_name):
+    if not _can_render(table, query_name, columns, database):
+        return _not_quotes()
     quotes = await quote_details(datasette, _ids(columns, rows))
     body = "\n\n".join(markdown_citation(q, _site_url(request)) for q in quotes) + "\n"
     return Response.text(body, headers={"Content-Type": "text/markdown; charset=utf-8"})
 
 
 async def render_csl_json(datasette, columns, rows, request, database, table, query_name):
+    if not _can_render(table, query_name, columns, database):
+        return _not_quotes()
     quotes = await quote_details(datasette, _ids(columns, rows))
     items = [csl_item(q, _site_url(request)) for q in quotes]
     return Response(

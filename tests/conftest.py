@@ -75,3 +75,33 @@ def seed_conn(seed_db):
     conn = sqlite3.connect(f"file:{seed_db}?mode=ro", uri=True)
     yield conn
     conn.close()
+
+
+class SiteClient:
+    """Datasette's own client on the real site configuration, usable from sync tests."""
+
+    def __init__(self, db_path):
+        import asyncio
+
+        from quotedb import site
+
+        self.datasette = site.datasette(db_path)
+        self.loop = asyncio.new_event_loop()
+
+    def get(self, path, **kwargs):
+        return self.loop.run_until_complete(self.datasette.client.get(path, **kwargs))
+
+    def json(self, path):
+        response = self.get(path)
+        assert response.status_code == 200, (path, response.text[:500])
+        return response.json()
+
+    def close(self):
+        self.loop.close()
+
+
+@pytest.fixture(scope="session")
+def client(seed_db):
+    site_client = SiteClient(seed_db)
+    yield site_client
+    site_client.close()

@@ -1,0 +1,204 @@
+"""The published site, through Datasette's own client with the real metadata, settings and plugins."""
+
+import json
+from urllib.parse import quote as urlquote
+
+import pytest
+
+NEBENZIA = "vassily-nebenzia"
+
+
+def speakers_of(rows):
+    return {row["speaker_id"] for row in rows}
+
+
+@pytest.mark.parametrize("term", ["Nabenzia", "Nebenzia", "Vassily Nebenzia", "Небензя", "nebenzia"])
+def test_table_search_finds_a_speaker_under_any_spelling(client, term):
+    rows = client.json(f"/quotes/quotes.json?_search={urlquote(term)}&_shape=array")
+    assert speakers_of(rows) == {NEBENZIA}
+    assert len(rows) == 2
+
+
+def test_search_stems_and_folds_apostrophes(client):
+    assert speakers_of(client.json("/quotes/quotes.json?_search=munition&_shape=array")) == {NEBENZIA}
+    for term in ["Russia's", "Russia\u2019s"]:
+        rows = client.json(f"/quotes/quotes.json?_search={urlquote(term)}&_shape=array")
+        assert [row["id"] for row in rows] == [23]
+
+
+def test_table_default_sort_facets_and_counts(client):
+    data = client.json("/quotes/quotes.json?_facet_size=50")
+    assert data["human_description_en"] == "sorted by said descending"
+    facets = data["facet_results"]
+    assert list(facets) == ["speaker_id", "kind", "venue_id", "outlet_id", "year", "month"]
+    kinds = {item["value"]: item["count"] for item in facets["kind"]["results"]}
+    assert kinds == {"full": 8, "partial": 8, "paraphrase": 8}
+    speakers = {item["label"]: item["count"] for item in facets["speaker_id"]["results"]}
+    assert speakers["Viktor Yahun"] == 5 and speakers["Vassily Nebenzia"] == 2
+    venues = {item["label"]: item["count"] for item in facets["venue_id"]["results"]}
+    assert venues["Espresso TV"] == 5
+    years = {item["value"]: item["count"] for item in facets["year"]["results"]}
+    assert years == {2023: 3, 2024: 5}
+    dates = [row[data["columns"].index("said")] for row in data["rows"]]
+    known = [d for d in dates if d]
+    assert known == sorted(known, reverse=True) and dates[0] == "2024-01-05"
+
+
+def test_a_facet_narrows_the_search(client):
+    rows = client.json("/quotes/quotes.json?_search=people&kind=full&_shape=array")
+    assert {row["kind"] for row in rows} == {"full"} and rows
+    assert speakers_of(rows) == {"valerii-zaluzhnyi", "viktor-yahun", "john-kirby"}
+
+
+def test_foreign_keys_show_labels(client):
+    data = client.json("/quotes/quotes.json?id=19&_shape=array&_labels=on")
+    (row,) = data
+    assert row["speaker_id"] == {"value": NEBENZIA, "label": "Vassily Nebenzia"}
+    assert row["venue_id"]["label"] == "UN Security Council meeting"
+
+
+def test_search_canned_query_ranks_and_marks_matches(client):
+    rows = client.json("/quotes/search.json?q=Nabenzia&_shape=array")
+    assert {row["speaker"] for row in rows} == {"Vassily Nebenzia"}
+    assert all("\u27e6Nabenzia\u27e7" in row["names"] for row in rows)
+    rows = client.json("/quotes/search.json?q=munitions&_shape=array")
+    assert rows[0]["quote"].endswith("used cluster \u27e6munitions\u27e7,")
+    html = client.get("/quotes/search?q=munitions").text
+    assert "cluster <mark>munitions</mark>," in html
+
+
+@pytest.mark.parametrize(
+    "term", ['"', '""', "NEAR(", "*", "a AND", "OR", "text:foo", "-x", "(", ")", "^", "x" * 5000,
+             '"unbalanced phrase', "<script>alert(1)</script>", "'; drop table quotes; --", "\u0000", ""],
+)
+def test_search_never_errors_on_hostile_terms(client, term):
+    for path in [f"/quotes/search.json?q={urlquote(term)}&_shape=array",
+                 f"/quotes/quotes.json?_search={urlquote(term)}&_shape=array",
+                 f"/quotes/quotes?_search={urlquote(term)}",
+                 f"/quotes/search?q={urlquote(term)}"]:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.text[:300])
+        assert "<script>alert(1)</script>" not in response.text
+
+
+def test_search_syntax_phrases_and_prefixes(client):
+    phrase = client.json("/quotes/search.json?q=%22cluster+munitions%22&_shape=array")
+    assert [row["id"] for row in phrase] == [19]
+    assert client.json("/quotes/search.json?q=%22munitions+cluster%22&_shape=array") == []
+    prefix = client.json("/quotes/search.json?q=conscr*&_shape=array")
+    assert {row["speaker"] for row in prefix} == {"Volodymyr Zelensky"}
+    assert client.json("/quotes/search.json?q=conscr&_shape=array") == []
+
+
+def test_other_canned_queries(client):
+    timeline = client.json("/quotes/speaker_timeline.json?speaker=Nabenzia&_shape=array")
+    assert [row["said"] for row in timeline] == ["2023-12-31", "2023-12-31"]
+    assert client.json("/quotes/speaker_timeline.json?speaker=vassily-nebenzia&_shape=array") == timeline
+    months = client.json("/quotes/quotes_per_month.json?speaker=&_shape=array")
+    assert months == [{"month": "2023-11", "quotes": 1}, {"month": "2023-12", "quotes": 2}, {"month": "2024-01", "quotes": 5}]
+    assert client.json("/quotes/quotes_per_month.json?speaker=john-kirby&_shape=array") == [{"month": "2024-01", "quotes": 3}]
+    most = client.json("/quotes/most_quoted.json?_shape=array")
+    assert (most[0]["name"], most[0]["quotes"]) == ("Viktor Yahun", 5)
+    via = client.json("/quotes/reported_via.json?_shape=array")
+    assert {(row["speaker"], row["reported_via"], row["published_by"]) for row in via} == {
+        ("Valerii Zaluzhnyi", "New Voice", "World Socialist Web Site")}
+
+
+def test_chart_query_is_linked_with_its_vega_fragment(client):
+    html = client.get("/quotes").text
+    assert "/quotes/quotes_per_month#g.mark=bar&amp;g.x_column=month" in html
+
+
+def test_quote_cells_render_as_attributed_quotations(client):
+    html = client.get("/quotes/quotes/19").text
+    assert '<figure class="quote quote-full"><blockquote>In order to increase' in html
+    assert '<a href="/speaker/vassily-nebenzia">Vassily Nebenzia</a> (as Nabenzia), Russian ambassador to the UN' in html
+    assert "Ukraine continues strikes on Russian city of Belgorod</a></cite>, World Socialist Web Site, 2024-01-07" in html
+
+
+def test_speaker_page(client):
+    response = client.get("/speaker/vassily-nebenzia")
+    assert response.status_code == 200
+    html = response.text
+    assert "<h1>Vassily Nebenzia</h1>" in html
+    assert "<li>Nabenzia</li>" in html and "<h2>2 quotes</h2>" in html
+    assert "<title>2023: 2</title>" in html  # the chart's bar
+    assert "UN Security Council meeting</a> (2)" in html
+    data = client.json("/speaker/vladimir-putin.json")
+    assert data["speaker"]["wikidata"] == "Q7747" and data["quote_count"] == 1
+    assert 'href="https://www.wikidata.org/wiki/Q7747"' in client.get("/speaker/vladimir-putin").text
+    assert client.get("/speaker/nobody-at-all").status_code == 404
+
+
+def test_markdown_citations(client):
+    response = client.get("/quotes/quotes.citation?_search=Nabenzia")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/markdown")
+    citations = response.text.strip().split("\n\n")
+    assert len(citations) == 2
+    assert citations[0].splitlines()[:3] == [
+        "> “In order to increase the number of casualties of the terrorist attack they used cluster munitions,”",
+        ">",
+        "> — Vassily Nebenzia, Russian ambassador to the UN, UN Security Council meeting, 2023-12-31. "
+        "In “Ukraine continues strikes on Russian city of Belgorod”, *World Socialist Web Site*, Jason Melanovski, 2024-01-07.",
+    ]
+    kirby = client.get("/quotes/quotes/24.citation").text
+    assert "Iran and the DPRK \\[North Korea\\] are standing" in kirby
+    via = client.get("/quotes/reported_via.citation").text
+    assert via.count("citing New Voice") == 2
+
+
+def test_csl_json_citations(client):
+    items = client.json("/quotes/quotes/19.csljson")
+    assert items == [{
+        "id": "quotedb-19", "type": "speech",
+        "title": "In order to increase the number of casualties of the terrorist attack they used cluster munitions,",
+        "author": [{"literal": "Vassily Nebenzia"}], "genre": "quotation",
+        "event-title": "UN Security Council meeting", "issued": {"date-parts": [[2023, 12, 31]]},
+        "container-title": "Ukraine continues strikes on Russian city of Belgorod",
+        "publisher": "World Socialist Web Site",
+        "note": "Role: Russian ambassador to the UN; Quoted in “Ukraine continues strikes on Russian city of Belgorod”, "
+                "World Socialist Web Site, 2024-01-07; Date as given: last Sunday; quotedb: http://localhost/quotes/quotes/19",
+    }]
+    assert len(client.json("/quotes/search.csljson?q=Kirby")) == 3
+
+
+def test_citation_formats_are_offered_only_for_quotes(client):
+    assert ".citation" in client.get("/quotes/quotes/19").text
+    response = client.get("/quotes/speakers.citation")
+    assert response.status_code == 404 and "only for quotes" in response.text
+
+
+def test_quote_page_has_quotation_json_ld(client):
+    html = client.get("/quotes/quotes/19").text
+    start = html.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
+    data = json.loads(html[start: html.index("</script>", start)])
+    assert data["@type"] == "Quotation"
+    assert data["text"].startswith("In order to increase")
+    assert data["spokenByCharacter"] == {"@type": "Person", "name": "Vassily Nebenzia"}
+    assert data["dateCreated"] == "2023-12-31"
+    assert data["isPartOf"]["publisher"]["name"] == "World Socialist Web Site"
+    assert data["recordedAt"]["name"] == "UN Security Council meeting"
+
+
+def test_atom_feed_of_newest_quotes(client):
+    response = client.get("/quotes/newest_quotes.atom")
+    assert response.status_code == 200 and "xml" in response.headers["content-type"]
+    assert response.text.count("<entry>") == 24
+    assert "<id>quotedb:quote:24</id>" in response.text
+
+
+def test_whole_database_downloads(client, seed_db):
+    response = client.get("/quotes.db")
+    assert response.status_code == 200
+    assert response.content == seed_db.read_bytes()
+
+
+def test_site_is_read_only_with_public_settings(client):
+    settings = client.json("/-/settings.json")
+    assert settings["sql_time_limit_ms"] == 2000 and settings["max_returned_rows"] == 1000
+    assert settings["suggest_facets"] is False
+    databases = client.json("/-/databases.json")
+    assert databases[0]["name"] == "quotes" and databases[0]["is_mutable"] is False
+    assert client.get("/quotes?sql=delete+from+quotes").status_code == 400
+    plugins = {plugin["name"] for plugin in client.json("/-/plugins.json")}
+    assert {"datasette-vega", "datasette-atom", "citations.py", "speaker_page.py"} <= plugins
