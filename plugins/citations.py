@@ -6,6 +6,7 @@ JSON-LD in the head of a quote's row page.
 
 import json
 import re
+from urllib.parse import quote as percent_encode
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
@@ -49,6 +50,11 @@ def _md(text) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
+def _md_url(url) -> str:
+    """A URL that cannot end an autolink or open a tag: <, >, quotes and spaces encoded."""
+    return percent_encode(url, safe=":/?#[]@!$&'()*+,;=%~")
+
+
 def markdown_citation(quote, site_url="") -> str:
     words = _md(quote["text"])
     words = f"“{words}”" if quote["kind"] != "paraphrase" else f"{words} (paraphrase)"
@@ -63,7 +69,7 @@ def markdown_citation(quote, site_url="") -> str:
     if quote["reported_via"]:
         source += f", citing {_md(quote['reported_via'])}"
     if quote["url"]:
-        source += f", <{quote['url']}>"
+        source += f", <{_md_url(quote['url'])}>"
     lines = [f"> {words}", ">", f"> — {', '.join(who)}. In {source}."]
     if site_url:
         lines.append(f"> quotedb: <{site_url}quotes/quotes/{quote['id']}>")
