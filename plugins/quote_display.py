@@ -81,6 +81,7 @@ figure.quote-partial blockquote::after { content: "\\2026\\201D"; }
 figure.quote-paraphrase blockquote { font-style: italic; border-left-style: dashed; }
 figure.quote figcaption { font-size: 0.85em; color: #555; }
 mark { background: #ffe58a; padding: 0 1px; }
+td.col-text, td.col-quote { min-width: 28em; }
 .speaker-chart rect { fill: #5b7fa6; }
 .speaker-chart text { font-size: 10px; fill: #333; }
 """
