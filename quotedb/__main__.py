@@ -2,10 +2,12 @@
 
     schema   write the JSON Schemas for record files into schema/
     serve    serve a built database with Datasette, immutable, with the site's settings
+    settings print settings.json as `--setting NAME VALUE` options (for `datasette publish`)
 """
 
 import argparse
 import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -42,8 +44,11 @@ def main(argv=None) -> int:
     serve.add_argument("database", nargs="?", default="quotes.db")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8001)
+    commands.add_parser("settings", help="print the site's settings as datasette options")
     args = parser.parse_args(argv)
-    if args.command == "schema":
+    if args.command == "settings":
+        print(shlex.join(site.setting_options()))
+    elif args.command == "schema":
         write_schemas(args.directory)
     elif args.command == "serve":
         from datasette.cli import cli

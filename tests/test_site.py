@@ -202,3 +202,30 @@ def test_site_is_read_only_with_public_settings(client):
     assert client.get("/quotes?sql=delete+from+quotes").status_code == 400
     plugins = {plugin["name"] for plugin in client.json("/-/plugins.json")}
     assert {"datasette-vega", "datasette-atom", "citations.py", "speaker_page.py"} <= plugins
+
+
+def test_every_api_example_in_the_readme_works(client):
+    import re
+
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    paths = re.findall(r"curl (?:-O )?'http://127\.0\.0\.1:8001(/[^']*)'", readme)
+    assert len(paths) >= 8
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        if ".json" in path and "_shape=array" in path:
+            assert response.json(), f"{path} returned no rows"
+
+
+def test_settings_options_for_publishing():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    output = subprocess.run([sys.executable, "-m", "quotedb", "settings"], cwd=ROOT, capture_output=True, text=True, check=True)
+    settings = json.loads((ROOT / "settings.json").read_text())
+    assert output.stdout.split().count("--setting") == len(settings)
+    assert "--setting suggest_facets false" in output.stdout
