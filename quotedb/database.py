@@ -59,12 +59,22 @@ CREATE TABLE quotes (
     outlet_id INTEGER NOT NULL REFERENCES outlets(id),
     record_line INTEGER NOT NULL
 );
+-- What quotes_fts indexes: each quote with its speaker's names and its venue.
+CREATE VIEW quote_search AS
+SELECT quotes.id, quotes.text, speakers.name AS speaker, speakers.aliases, quotes.role,
+    venues.name AS venue
+FROM quotes
+JOIN speakers ON speakers.id = quotes.speaker_id
+LEFT JOIN venues ON venues.id = quotes.venue_id;
+-- External content: the index stores no second copy of the text.
 CREATE VIRTUAL TABLE quotes_fts USING fts5(
     text, speaker, aliases, role, venue,
+    content = 'quote_search', content_rowid = 'id',
     tokenize = '{FTS_TOKENIZE}'
 );
 CREATE VIRTUAL TABLE speakers_fts USING fts5(
     name, aliases, description,
+    content = 'speakers',
     tokenize = '{FTS_TOKENIZE}'
 );
 CREATE VIEW quote_details AS
@@ -156,22 +166,8 @@ def populate(db: sqlite_utils.Database, records: Records):
                 for quote_id, (quote, source, line) in enumerate(rows, start=1)
             ),
         )
-        db.conn.executemany(
-            "INSERT INTO quotes_fts (rowid, text, speaker, aliases, role, venue) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                (
-                    quote_id, quote.text, speakers[quote.speaker].name,
-                    " | ".join(dict.fromkeys(speakers[quote.speaker].aliases + [quote.spelled_as or ""])),
-                    quote.role, quote.venue,
-                )
-                for quote_id, (quote, source, line) in enumerate(rows, start=1)
-            ),
-        )
-        db.execute(
-            "INSERT INTO speakers_fts (rowid, name, aliases, description) "
-            "SELECT rowid, name, (SELECT group_concat(value, ' | ') FROM json_each(aliases)), "
-            "description FROM speakers"
-        )
+        db.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild')")
+        db.execute("INSERT INTO speakers_fts (speakers_fts) VALUES ('rebuild')")
     for table, columns in INDEXES.items():
         for column in columns:
             db[table].create_index([column], if_not_exists=True)

@@ -5,6 +5,7 @@ problem found, each located as `path:line: field: message`.
 """
 
 import difflib
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from typing import Optional
 
 from pydantic import BaseModel, ValidationError
 
-from .records import Article, ArticleFile, Quote, Speaker, SpeakerRegistry
+from .records import Article, ArticleFile, ArticleLine, Quote, Speaker, SpeakerRegistry
 from .yaml_source import YamlDocument, YamlProblem, read_yaml
 
 SPEAKERS_FILE = "speakers.yml"
@@ -48,6 +49,7 @@ class SourceArticle:
     quotes: list[Quote]
     quote_lines: list[int]
     archived_text: Optional[str] = None  # the article's text, when kept beside the record
+    line: int = 1  # where the article starts in its file (JSON lines: its line)
 
 
 @dataclass
@@ -65,9 +67,12 @@ def load_records(records_dir) -> Records:
     speakers = _load_speakers(records_dir / SPEAKERS_FILE, problems)
     articles = []
     for path in _article_paths(records_dir):
-        loaded = _load_article(path, records_dir, problems)
-        if loaded:
-            articles.append(loaded)
+        if path.suffix == ".jsonl":
+            articles.extend(_load_article_lines(path, records_dir, problems))
+        else:
+            loaded = _load_article(path, records_dir, problems)
+            if loaded:
+                articles.append(loaded)
     problems.extend(_check_article_ids(articles))
     warnings = []
     if speakers is not None:
@@ -80,7 +85,7 @@ def load_records(records_dir) -> Records:
 def _article_paths(records_dir: Path):
     paths = [
         path
-        for pattern in ("*.yml", "*.yaml")
+        for pattern in ("*.yml", "*.yaml", "*.jsonl")
         for path in records_dir.rglob(pattern)
         if path != records_dir / SPEAKERS_FILE
         and not any(part.startswith(".") for part in path.relative_to(records_dir).parts)
@@ -159,6 +164,49 @@ def _load_article(path: Path, records_dir: Path, problems):
     )
 
 
+def _load_article_lines(path: Path, records_dir: Path, problems):
+    """Articles from a JSON lines file, one per line; problems located by line."""
+    record_file = path.relative_to(records_dir).as_posix()
+    try:
+        handle = open(path, "rb")
+    except OSError as error:
+        problems.append(Problem(str(path), 1, "", f"cannot read file: {error.strerror}"))
+        return
+    with handle:
+        yield from _parse_lines(handle, path, record_file, problems)
+
+
+def _parse_lines(handle, path, record_file, problems):
+    for number, raw in enumerate(handle, start=1):
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            problems.append(Problem(str(path), number, "", f"not valid UTF-8 (byte 0x{raw[error.start]:02x})"))
+            continue
+        try:
+            record = ArticleLine.model_validate_json(line)
+        except ValidationError as error:
+            for item in error.errors():
+                loc = item["loc"]
+                if item["type"] == "json_invalid":
+                    problems.append(Problem(str(path), number, "", f"JSON syntax: {item['ctx']['error']}"))
+                    continue
+                field_name = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
+                problems.append(Problem(str(path), number, field_name, _message(item, loc, ArticleLine)))
+            continue
+        yield SourceArticle(
+            id=record.id,
+            path=str(path),
+            record_file=record_file,
+            article=record.article,
+            quotes=list(record.quotes),
+            quote_lines=[number] * len(record.quotes),
+            line=number,
+        )
+
+
 def _check_article_ids(articles):
     first = {}
     for source in articles:
@@ -171,19 +219,17 @@ def _check_article_ids(articles):
 
 def _check_quotes(speakers, articles, warnings):
     by_id = {speaker.id: speaker for speaker in speakers}
-    said_where = {}  # (speaker, normalized text) -> "path:line"
-    speakers_of_text = {}  # normalized text -> (speaker, "path:line")
+    names_of = {speaker.id: {_name_key(name) for name in speaker.names} for speaker in speakers}
+    said_where = {}  # (speaker, digest of normalized text) -> (path, line)
+    speakers_of_text = {}  # digest of normalized text -> (speaker, path, line)
     for source in articles:
         for quote, line in zip(source.quotes, source.quote_lines):
-            where = f"{source.path}:{line}"
             speaker = by_id.get(quote.speaker)
             if speaker is None:
                 close = difflib.get_close_matches(quote.speaker, by_id, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else f"; add it to {SPEAKERS_FILE}"
                 yield Problem(source.path, line, "speaker", f"unknown speaker {quote.speaker!r}{hint}")
-            elif quote.spelled_as and _name_key(quote.spelled_as) not in {
-                _name_key(name) for name in speaker.names
-            }:
+            elif quote.spelled_as and _name_key(quote.spelled_as) not in names_of[speaker.id]:
                 yield Problem(
                     source.path, line, "spelled_as",
                     f"{quote.spelled_as!r} is not a name of {speaker.id!r}; "
@@ -198,27 +244,26 @@ def _check_quotes(speakers, articles, warnings):
                         f"no name of {speaker.id!r} appears in the archived article text",
                     )
                 )
-            earliest = quote.said.earliest
-            if earliest and earliest > source.article.published:
+            if quote.said.is_after(source.article.published):
                 yield Problem(
                     source.path, line, "said",
                     f"{quote.said.value} is after the article's publication "
                     f"({source.article.published})",
                 )
-            text = normalize_text(quote.text)
+            text = hashlib.blake2b(normalize_text(quote.text).encode(), digest_size=16).digest()
             key = (quote.speaker, text)
             if key in said_where:
                 yield Problem(
                     source.path, line, "text",
-                    f"the same quote by {quote.speaker!r} is already at {said_where[key]}",
+                    "the same quote by {!r} is already at {}:{}".format(quote.speaker, *said_where[key]),
                 )
-            said_where.setdefault(key, where)
-            other = speakers_of_text.setdefault(text, (quote.speaker, where))
+            said_where.setdefault(key, (source.path, line))
+            other = speakers_of_text.setdefault(text, (quote.speaker, source.path, line))
             if other[0] != quote.speaker:
                 warnings.append(
                     Problem(
                         source.path, line, "text",
-                        f"the same text is attributed to {other[0]!r} at {other[1]}",
+                        "the same text is attributed to {!r} at {}:{}".format(*other),
                     )
                 )
 
@@ -228,7 +273,10 @@ _QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u20
 
 def normalize_text(text: str) -> str:
     """Text as compared for duplicates: case, quote style, spacing and end punctuation ignored."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTE_MARKS).casefold()
+    if text.isascii():
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTE_MARKS).casefold()
     return " ".join(text.split()).strip(" .,;:!?\"'")
 
 
@@ -250,7 +298,7 @@ def _problems_from(error: ValidationError, model, document: YamlDocument, path: 
         loc = tuple(part for part in item["loc"] if not (isinstance(part, str) and "[" in part))
         field_name = _field_name(loc)
         line = document.line_of(loc)
-        yield Problem(path, line, field_name, _message(item, loc, model, document))
+        yield Problem(path, line, field_name, _message(item, loc, model))
 
 
 def _field_name(loc) -> str:
@@ -260,7 +308,7 @@ def _field_name(loc) -> str:
     return ".".join(names)
 
 
-def _message(item, loc, model, document) -> str:
+def _message(item, loc, model) -> str:
     kind, name = item["type"], (loc[-1] if loc else "")
     if kind == "missing":
         return "required field is missing"

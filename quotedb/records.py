@@ -5,6 +5,7 @@ Schema that editors use (`schema/*.schema.json`) is generated from them.
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 from typing import Annotated, Literal, Optional
@@ -58,13 +59,9 @@ class PartialDate:
     def month(self) -> Optional[str]:
         return self.value[:7] if self.value and len(self.value) >= 7 else None
 
-    @property
-    def earliest(self) -> Optional[datetime.date]:
-        """The first day the date can stand for."""
-        if not self.value:
-            return None
-        parts = [int(p) for p in self.value.split("-")] + [1, 1]
-        return datetime.date(parts[0], parts[1], parts[2])
+    def is_after(self, day: datetime.date) -> bool:
+        """True when even the first day this date can stand for is after `day`."""
+        return bool(self.value) and self.value > day.isoformat()[: len(self.value)]
 
 
 PARTIAL_DATE_PATTERN = r"^(\d{4}(-\d{2}(-\d{2})?)?|unknown)$"
@@ -74,15 +71,23 @@ def parse_partial_date(value) -> PartialDate:
     """Read "2023-12-31", "2023-11", "2023", 2023 or unknown/null."""
     if isinstance(value, PartialDate):
         return value
-    if value is None or value == "unknown":
+    if value is None:
         return PartialDate(None, "unknown")
-    if isinstance(value, bool):
-        raise ValueError("a date is written YYYY-MM-DD, YYYY-MM, YYYY or unknown")
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         value = f"{value:04d}"
     if isinstance(value, datetime.date):
         value = value.isoformat()
-    if not isinstance(value, str) or not re.match(PARTIAL_DATE_PATTERN, value):
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a date: write YYYY-MM-DD, YYYY-MM, YYYY or unknown")
+    return _parse_date_text(value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_date_text(value: str) -> PartialDate:
+    """Dates repeat across a corpus, so each distinct text is parsed once."""
+    if value == "unknown":
+        return PartialDate(None, "unknown")
+    if not re.match(PARTIAL_DATE_PATTERN, value):
         raise ValueError(
             f"{value!r} is not a date: write YYYY-MM-DD, YYYY-MM, YYYY or unknown"
         )
@@ -98,7 +103,7 @@ def parse_partial_date(value) -> PartialDate:
 
 
 def _not_in_future(date: PartialDate) -> PartialDate:
-    if date.earliest and date.earliest > datetime.date.today():
+    if date.is_after(datetime.date.today()):
         raise ValueError(f"{date.value} is in the future")
     return date
 
@@ -229,3 +234,13 @@ class ArticleFile(Record):
 
     article: Article
     quotes: list[Quote] = Field(min_length=1)
+
+
+class ArticleLine(ArticleFile):
+    """One line of a `.jsonl` record file: an article with its id, and its quotes.
+
+    JSON lines suit corpora produced by programs (imports, benchmarks); people
+    edit the YAML files.
+    """
+
+    id: Slug = Field(description="The article's id, unique across all records")

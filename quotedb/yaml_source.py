@@ -106,7 +106,7 @@ def _to_data(node, path, lines, seen, depth):
             _to_data(item, path + (index,), lines, seen, depth + 1)
             for index, item in enumerate(node.value)
         ]
-    if node.tag == "tag:yaml.org,2002:timestamp":
+    if node.tag == "tag:yaml.org,2002:str" or node.tag == "tag:yaml.org,2002:timestamp":
         return node.value  # dates stay text: the model reads their precision
     if node.tag not in _PLAIN_TAGS:
         raise YamlProblem(line, f"unsupported YAML tag {node.tag}")
