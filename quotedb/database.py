@@ -184,6 +184,7 @@ def build_database(records: Records, path) -> None:
     A reader (or a build killed half way) never sees a half-written database.
     """
     path = Path(path)
+    _remove_stale_temporaries(path)
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         db = sqlite_utils.Database(temporary, recreate=True)
@@ -197,3 +198,21 @@ def build_database(records: Records, path) -> None:
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _remove_stale_temporaries(path: Path):
+    """Delete what builds that were killed left beside `path` (their process is gone)."""
+    for stale in path.parent.glob(f"{path.name}.*.tmp"):
+        pid = stale.name[len(path.name) + 1 : -len(".tmp")]
+        if pid.isdigit() and not _process_exists(int(pid)):
+            stale.unlink(missing_ok=True)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,31 @@
+"""Fuzz the site's query parameters: whatever is sent, never a server error (bounded run)."""
+
+from urllib.parse import urlencode
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+anything = st.text(max_size=60) | st.sampled_from(['"', "*", "NEAR(", "a OR", ")", "-", "^x", "\x00", "' or 1=1 --", "<script>"])
+PATHS = ["/quotes/quotes.json", "/quotes/quotes", "/quotes/search.json", "/quotes/speaker_timeline.json",
+         "/quotes/quotes_per_month.json", "/quotes/quote_details.json", "/quotes/quotes.citation", "/quotes/quotes.csljson"]
+PARAMS = ["_search", "q", "speaker", "_sort", "_sort_desc", "_facet", "_size", "_next", "kind", "said__gte",
+          "speaker_id__in", "_where", "_col", "_labels", "_shape", "_searchmode", "year__gt", "_facet_size"]
+
+params = st.dictionaries(st.sampled_from(PARAMS), anything, max_size=4)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(path=st.sampled_from(PATHS), query=params)
+def test_no_query_makes_a_server_error(client, path, query):
+    response = client.get(path + "?" + urlencode(query))
+    assert response.status_code < 500, (path, query, response.text[:300])
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(speaker=st.text(max_size=40), pk=st.text(max_size=20))
+def test_no_path_makes_a_server_error(client, speaker, pk):
+    from urllib.parse import quote
+
+    for path in [f"/speaker/{quote(speaker, safe='')}", f"/quotes/quotes/{quote(pk, safe='')}",
+                 f"/speaker/{quote(speaker, safe='')}.json", f"/quotes/quotes/{quote(pk, safe='')}.citation"]:
+        response = client.get(path)
+        assert response.status_code < 500, (path, response.text[:300])

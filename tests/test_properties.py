@@ -1,0 +1,66 @@
+"""Property-based: any valid records build, and the database gives back every field."""
+
+import json
+import sqlite3
+import string
+
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
+from pydantic import ValidationError
+
+from quotedb.records import Quote
+from conftest import run_build, write_records
+
+words = st.text(alphabet=string.ascii_letters + "éøßЖжκ’'-", min_size=1, max_size=12)
+text = st.lists(words, min_size=1, max_size=30).map(" ".join)
+optional_text = st.none() | text
+dates = st.none() | st.dates(min_value=__import__("datetime").date(1990, 1, 1),
+                             max_value=__import__("datetime").date(2024, 1, 6)).flatmap(
+    lambda d: st.sampled_from([d.isoformat(), d.isoformat()[:7], d.isoformat()[:4]]))
+
+quote = st.fixed_dictionaries(
+    {"speaker": st.sampled_from(["ada-one", "bob-two"]), "kind": st.sampled_from(["full", "partial", "paraphrase"]),
+     "text": text},
+    optional={"role": text, "said": dates, "said_wording": text, "venue": text, "reported_via": text, "notes": text},
+)
+
+SPEAKERS = "speakers:\n  - id: ada-one\n    name: Ada One\n    kind: person\n  - id: bob-two\n    name: Bob Two\n    kind: group\n"
+
+
+def article_yaml(quotes):
+    head = "article:\n  title: T\n  outlet: O\n  published: 2024-01-07\nquotes:\n"
+    items = []
+    for q in quotes:
+        lines = [f"{key}: {json.dumps(value, ensure_ascii=False) if key != 'said' else (value or 'unknown')}" for key, value in q.items()]
+        items.append("  - " + "\n    ".join(lines))
+    return head + "\n".join(items) + "\n"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(quotes=st.lists(quote, min_size=1, max_size=6, unique_by=lambda q: (q["speaker"], q["text"].lower())))
+def test_valid_records_always_build_and_round_trip(tmp_path_factory, quotes):
+    for q in quotes:
+        try:
+            Quote.model_validate(q)
+        except ValidationError:
+            assume(False)
+    directory = tmp_path_factory.mktemp("property")
+    write_records(directory / "records", {"speakers.yml": SPEAKERS, "a.yml": article_yaml(quotes)})
+    result = run_build(directory / "records", "--output", directory / "quotes.db")
+    assert result.returncode == 0, result.stderr
+    conn = sqlite3.connect(directory / "quotes.db")
+    conn.row_factory = sqlite3.Row
+    rows = conn.execute(
+        "select q.*, v.name as venue, o.name as via from quotes q left join venues v on v.id = q.venue_id "
+        "left join outlets o on o.id = q.reported_via_id order by record_line").fetchall()
+    assert len(rows) == len(quotes)
+    for q, row in zip(quotes, rows):
+        assert row["speaker_id"] == q["speaker"] and row["kind"] == q["kind"] and row["text"] == q["text"]
+        for field in ("role", "said_wording", "notes", "venue"):
+            assert row[field] == q.get(field)
+        assert row["via"] == q.get("reported_via")
+        assert row["said"] == q.get("said")
+        said = q.get("said")
+        assert row["said_precision"] == ({None: "unknown", 4: "year", 7: "month", 10: "day"}[len(said) if said else None])
+        if row["text"].split()[0].isalnum():
+            found = conn.execute("select rowid from quotes_fts where quotes_fts match ?", ['"' + row["text"].split()[0] + '"']).fetchall()
+            assert (row["id"],) in found
