@@ -3,9 +3,11 @@
     schema   write the JSON Schemas for record files into schema/
     serve    serve a built database with Datasette, immutable, with the site's settings
     settings print settings.json as `--setting NAME VALUE` options (for `datasette publish`)
+    draft    draft a record file from an article's plain text, for review
 """
 
 import argparse
+import datetime
 import json
 import shlex
 import sys
@@ -35,6 +37,25 @@ def write_schemas(directory="schema"):
         print(f"wrote {directory / name}")
 
 
+def _draft(args) -> int:
+    from .drafting import draft_record
+    from .loading import InvalidRecords, load_speakers
+
+    try:
+        text = args.article.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"{args.article}: cannot read the article: {error}", file=sys.stderr)
+        return 1
+    try:
+        speakers = load_speakers(args.records)
+    except InvalidRecords as invalid:
+        for problem in invalid.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    sys.stdout.write(draft_record(text, args.date, args.outlet, speakers, args.title, args.author, args.url))
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m quotedb")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -45,7 +66,17 @@ def main(argv=None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8001)
     commands.add_parser("settings", help="print the site's settings as datasette options")
+    draft = commands.add_parser("draft", help="draft a record file from an article's text")
+    draft.add_argument("article", type=Path, help="the article as plain text")
+    draft.add_argument("--date", required=True, type=datetime.date.fromisoformat, help="publication date, YYYY-MM-DD")
+    draft.add_argument("--outlet", required=True)
+    draft.add_argument("--title", help="default: the article's first line")
+    draft.add_argument("--author")
+    draft.add_argument("--url")
+    draft.add_argument("--records", type=Path, default=Path("quotes"), help="where speakers.yml is (default quotes/)")
     args = parser.parse_args(argv)
+    if args.command == "draft":
+        return _draft(args)
     if args.command == "settings":
         print(shlex.join(site.setting_options()))
     elif args.command == "schema":

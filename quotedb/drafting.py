@@ -29,7 +29,8 @@ SPEECH_VERBS = (
     "explained|exclaimed|whispered|yelled|screamed|cried|mocked|scoffed|snapped|retorted|chimed in|"
     "sings|sang|sung|chanted|chants|reads|read|wrote|recounted|recounts|offered|offers|hinted|"
     "pleaded|pledged|proclaimed|proclaims|quoted|recalled|remembered|reported|reports|speculated|"
-    "summed up|told CNN|wondered|wonders|went on to say|concluded|concludes|began|begins|opined"
+    "summed up|told CNN|wondered|wonders|went on to say|concluded|concludes|began|begins|opined|"
+    "spoke|speaks"
 )
 _VERB = rf"(?:{SPEECH_VERBS})"
 TITLES = (
@@ -70,7 +71,8 @@ class Quotation:
     end: int  # offset after the closing mark (or the paragraph end)
     text: str  # exactly what stands between the marks
     kind: str = "full"
-    speaker: Optional[str] = None  # the name as printed, after resolving pronouns
+    speaker: Optional[str] = None  # the fullest name the article gives, after resolving pronouns
+    spelled_as: Optional[str] = None  # the name as printed next to the quotation
     mention: Optional[tuple[int, int]] = None  # where the speaker is mentioned for this quote
     role: Optional[str] = None
     venue: Optional[str] = None
@@ -162,14 +164,25 @@ def _sentence_bounds(text, start, end, ends=None):
     return left, right
 
 
-_DESCRIPTION = r"(?:the|a|an)\s+[a-z][\w'’\-]*(?:\s+(?:[a-z][\w'’\-]*|[A-Z][\w'’\-]*)){0,6}?"
+_DESCRIPTION = r"(?:the|a|an|one|[A-Z][\w\-]*['’]s)\s+[A-Za-z][\w'’\-]*(?:\s+[A-Za-z][\w'’\-]*){0,6}?"
+_DESCRIPTOR = r"(?:(?:[A-Z][\w'’\-.]*|[a-z][\w'’\-]*)\s+){0,6}?"  # "White House press secretary "
 
-_ASIDE = r"(?:\s*\([^)]{1,30}\))?(?:,[^,\"\u201c]{1,100},)?"  # "(D-Wis.)", ", head of the caucus,"
+_ASIDE = (r"(?:\s*\([^)]{1,30}\))?(?:,[^\"\u201c\u201d.]{1,250}?,)?"  # "(D-Wis.)", ", head of the caucus,"
+          r"(?:\s+[a-z]+ly)?(?:\s+(?:appeared|went|spoke|took|turned)\s+[^.\"\u201c]{1,60}?\s+and)?")
+
+GROUP = (r"(?:[A-Z][\w'’\-]+\s+){1,3}(?:authorities|officials|media|nationalists|leaders|lawmakers|forces|"
+         r"government|military|sources|diplomats|activists|protesters|residents|voters|supporters|critics|"
+         r"analysts|experts|prosecutors|police|officers|spokespeople|Democrats|Republicans)")
+_PASSIVE = re.compile(rf"\b(?:described|characterized|characterised|called|labeled|labelled|dubbed|termed|branded)\s+(?:as\s+)?$")
+
+_BY_AGENT = re.compile(rf"^[\s,]*by\s+(?P<who>{GROUP}|{NAME})")  # '"indiscriminate" by Russian authorities'
 
 _AFTER_PATTERNS = [
     ("name", re.compile(rf"^\s*[\u2015\u2014\u2013\-]+\s*(?P<who>{NAME})")),
     ("name", re.compile(rf"^[\s,]*(?P<who>{NAME}){_ASIDE}\s+(?:also\s+|later\s+|then\s+)?(?P<verb>{_VERB})\b")),
     ("name", re.compile(rf"^[\s,]*(?P<verb>{_VERB})\s+(?P<who>{NAME})\b")),
+    ("name", re.compile(rf"^[\s,]*{_DESCRIPTOR}(?P<who>{NAME}){_ASIDE}\s+(?:also\s+|later\s+|then\s+)?(?P<verb>{_VERB})\b")),
+    ("name", re.compile(rf"^[\s,]*(?P<verb>{_VERB})\s+{_DESCRIPTOR}(?P<who>{NAME})\b")),
     ("pronoun", re.compile(rf"^[\s,]*(?P<who>he|she|they)\s+(?:also\s+|later\s+|then\s+)?(?P<verb>{_VERB})\b", re.I)),
     ("nominal", re.compile(rf"^[\s,]*(?P<who>{NOMINALS})\s+(?P<verb>{_VERB})\b", re.I)),
     ("nominal", re.compile(rf"^[\s,]*(?P<verb>{_VERB})\s+(?P<who>{NOMINALS})\b", re.I)),
@@ -180,16 +193,20 @@ _AFTER_PATTERNS = [
     ("name", re.compile(rf"^[^\"\u201c\u201d]{{1,100}}?,\s+(?P<who>{NAME}){_ASIDE}\s+(?P<verb>{_VERB})\b[^\"\u201c]{{0,60}}$")),
 ]
 _BEFORE_PATTERNS = [
+    ("name", re.compile(rf"\b(?:described|characterized|characterised|called|labeled|labelled|dubbed|termed|branded)\s+by\s+(?P<who>{GROUP}|{NAME})\s+as\s+$")),
+    ("name", re.compile(rf"(?P<who>{GROUP}){_ASIDE}\s+(?:have\s+|has\s+)?(?P<verb>{_VERB})\b[^.!?\"\u201c]{{0,120}}$")),
     ("name", re.compile(rf"(?P<who>{NAME}){_ASIDE}\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?(?P<verb>{_VERB})\b[^.!?\"\u201c]{{0,120}}$")),
     ("name", re.compile(rf"\b[Aa]ccording to (?P<who>{NAME})[^.!?\"\u201c]{{0,60}}$")),
     ("pronoun", re.compile(rf"\b(?P<who>[Hh]e|[Ss]he|[Tt]hey)\s+(?:also\s+|later\s+|then\s+)?(?P<verb>{_VERB})\b[^.!?\"\u201c]{{0,120}}$")),
     ("nominal", re.compile(rf"\b(?P<who>{NOMINALS})\s+(?P<verb>{_VERB})\b[^.!?\"\u201c]{{0,120}}$", re.I)),
+    ("description", re.compile(rf"\b(?P<who>{_DESCRIPTION})\s+(?P<verb>{_VERB})\b[^.!?\"\u201c]{{0,120}}$")),
 ]
 
 
 def _clean_name(name: str) -> Optional[str]:
     words = name.strip(" ,.'’").split()
-    while words and words[0].lower().strip(".") in NOT_NAMES:
+    while words and (words[0].lower().strip(".") in NOT_NAMES or (
+            len(words) > 2 and words[0].isupper() and len(words[0].strip(".")) <= 5)):
         words = words[1:]
     while words and words[-1].lower().strip(".,") in NOT_NAMES | {"said", "told"}:
         words = words[:-1]
@@ -215,7 +232,8 @@ def attribute(text: str, quotations: list[Quotation]) -> None:
         before = text[sentence_start: quote.start]
         after = text[quote.end: sentence_end]
         quote.kind = _kind(text, quote, before)
-        found = _match_after(after, quote.end) or _match_before(before, sentence_start)
+        found = (_match_agent(before, after, quote.end) or _match_after(after, quote.end)
+                 or _match_before(before, sentence_start) or _match_introduction(text, quote.start, ends))
         if found:
             how, who, span = found
             quote.mention = span
@@ -233,14 +251,15 @@ def attribute(text: str, quotations: list[Quotation]) -> None:
                     quote.confidence = 0.3
                     quote.comments.append(f'"{who}" speaks here, but no named speaker comes before it')
         elif previous and previous.speaker and _continues(text, previous, quote):
-            quote.speaker, quote.mention = previous.speaker, previous.mention
+            quote.speaker, quote.spelled_as, quote.role = previous.speaker, previous.spelled_as, previous.role
+            quote.mention = None
             quote.confidence = 0.7
             quote.comments.append("continues the previous quotation; same speaker assumed")
         else:
             quote.confidence = 0.2 if quote.kind == "full" else 0.1
             quote.comments.append("no speaker found next to a speech verb; fill in or delete")
         if quote.speaker and quote.mention:
-            quote.role = _role(text, quote.mention, quote.speaker)
+            _describe_speaker(text, quote)
         quote.venue = _venue(before + " " + after)
         if quote.kind == "partial":
             quote.confidence = min(quote.confidence, 0.5)
@@ -261,6 +280,7 @@ ORGANISATION_WORDS = {
     "caucus", "convention", "debate", "school", "group", "program", "project", "bank", "police",
 }
 _TITLED_NAME = re.compile(rf"\b(?:{TITLES})\.?\s+{_CAP}(?:\s+{_CAP}){{0,3}}")
+_SUBJECT_NAME = re.compile(r"(?:^|[.!?]\s+|\n)(?P<who>[A-Z][a-z]+(?:\s+[A-Z][\w'’\-]+)+)\s+[a-z]")
 _SPEAKING_NAME = re.compile(rf"(?P<who>{NAME}){_ASIDE}\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?{_VERB}\b")
 
 
@@ -272,6 +292,8 @@ def _last_name_before(text: str, position: int, speakers=()) -> Optional[str]:
     candidates = []
     for match in _SPEAKING_NAME.finditer(window):
         candidates.append((match.start("who"), _clean_name(match.group("who"))))
+    for match in _SUBJECT_NAME.finditer(window):
+        candidates.append((match.start("who"), _clean_name(match.group("who"))))
     for match in _TITLED_NAME.finditer(window):
         candidates.append((match.start(), _clean_name(match.group(0))))
     for name in speakers:
@@ -281,6 +303,23 @@ def _last_name_before(text: str, position: int, speakers=()) -> Optional[str]:
     candidates = [(at, name) for at, name in candidates
                   if name and not ORGANISATION_WORDS & {w.lower().strip(".,") for w in name.split()}]
     return max(candidates)[1] if candidates else None
+
+
+def _match_introduction(text, start, ends):
+    """'Anna Berg said:' closing the paragraph before the quotation."""
+    head = text[:start].rstrip()
+    if not head.endswith(":") or text[start - 1] not in " \n" or "\n" not in text[len(head):start]:
+        return None
+    sentence_start, _ = _sentence_bounds(text, len(head) - 1, len(head) - 1, ends)
+    return _match_before(text[sentence_start:len(head)], sentence_start)
+
+
+def _match_agent(before: str, after: str, offset: int):
+    """'described as "indiscriminate" by Russian authorities'."""
+    match = _BY_AGENT.match(after) if _PASSIVE.search(before) else None
+    if match and _clean_name(match.group("who")):
+        return "name", match.group("who"), (offset + match.start("who"), offset + match.end("who"))
+    return None
 
 
 def _match_after(after: str, offset: int):
@@ -295,15 +334,17 @@ def _match_after(after: str, offset: int):
 
 
 def _match_before(before: str, offset: int):
+    """The attribution closest to the quotation among those before it in its sentence."""
     best = None
     for how, pattern in _BEFORE_PATTERNS:
-        for match in pattern.finditer(before):
+        position = 0
+        while (match := pattern.search(before, position)) is not None:
             who = match.group("who")
-            if how == "name" and not _clean_name(who):
-                continue
-            if best is None or match.start("who") > best[2][0] - offset:
-                best = (how, who, (offset + match.start("who"), offset + match.end("who")))
-            break
+            if how != "name" or _clean_name(who):
+                if best is None or match.start("who") > best[2][0] - offset:
+                    best = (how, who, (offset + match.start("who"), offset + match.end("who")))
+                break
+            position = match.start() + 1
     return best
 
 
@@ -322,52 +363,111 @@ def _continues(text, previous, quote):
     """An unattributed quotation right after an attributed one: in the same paragraph, or
     opening the next paragraph with no speech verb in between."""
     between = text[previous.end: quote.start]
-    if quote.kind != "full" or len(between) > 400:
+    if quote.kind != "full":
+        return len(between) < 200 and not re.search(r"[.!?]\s", between) and "\n" not in between
+    if len(between) > 400:
         return False
     if "\n" not in between.strip():
         return True
     return not re.search(rf"\b{_VERB}\b", between)
 
 
-def _role(text, mention, speaker):
-    """Words naming a role right before the name: "British envoy Thomas Phipps"."""
-    start = mention[0]
-    before = text[max(0, start - 80): start]
-    match = re.search(r"((?:[A-Z][\w.'’\-]*|[a-z][\w'’\-]*)(?: (?:[A-Z][\w.'’\-]*|[a-z][\w'’\-]*)){0,5})\s*,?\s*$", before)
-    if not match:
+ROLE_WORDS = ("envoy", "ambassador", "spokes", "president", "minister", "secretary", "senator", "governor",
+              "chief", "head", "leader", "director", "general", "commander", "official", "chairman", "mayor",
+              "candidate", "nominee", "representative", "adviser", "advisor", "strategist", "manager",
+              "professor", "lawyer", "attorney", "economist", "analyst", "strategist", "founder", "executive")
+_ROLE_STOP = {"said", "told", "that", "when", "and", "but", "as", "by", "with", "where", "who", "which",
+              "in", "on", "at", "while", "after", "before", "because", "says", "asked", "added", "wrote"}
+
+
+def _describe_speaker(text, quote):
+    """Full name and role: "Kirby said" becomes John Kirby, "US National Security Council
+    spokesman", from the article's fuller mention of him earlier on."""
+    printed = quote.speaker
+    name, role = _split_role(printed)
+    at = text.find(printed, quote.mention[0], quote.mention[1] + 1)
+    at = at if at >= 0 else quote.mention[0]
+    full = _fuller_mention(text, name, at)
+    if full:
+        name, at = full
+        name, role_in_name = _split_role(name)
+        role = role or role_in_name
+    quote.spelled_as = _split_role(printed)[0]
+    quote.speaker = name
+    quote.role = role or _role_before(text, text.find(name, at)) or _apposition(text, text.find(name, at) + len(name))
+
+
+def _split_role(name):
+    """"Russian President Vladimir Putin" -> ("Vladimir Putin", "Russian President")."""
+    words = name.split()
+    titles = {t.lower() for t in TITLES.split("|")} | set(ROLE_WORDS)
+    cut = 0
+    for index, word in enumerate(words[:-1]):
+        if word.lower().strip(".") in titles:
+            cut = index + 1
+    if cut and cut < len(words) and words[cut - 1].strip(".").lower() not in {"mr", "mrs", "ms", "dr"}:
+        return " ".join(words[cut:]), " ".join(words[:cut])
+    return name, None
+
+
+def _fuller_mention(text, name, before):
+    """The last earlier mention that ends with this name but says more ("Thomas Phipps")."""
+    if " " in name and len(name.split()) >= 2 and not name.split()[0].rstrip(".") in {"Mr", "Mrs", "Ms", "Dr"}:
         return None
-    words = match.group(1).split()
-    role_words = []
+    surname = name.split()[-1]
+    pattern = re.compile(rf"((?:[A-Z][\w'’\-]*\.?\s+){{1,4}}){re.escape(surname)}\b")
+    found = None
+    for match in pattern.finditer(text, 0, before):
+        candidate = _clean_name(match.group(0))
+        if candidate and len(_split_role(candidate)[0].split()) > len(name.split()) and not candidate.split()[0].rstrip(".") in {"Mr", "Mrs", "Ms", "Dr"}:
+            found = (candidate, match.start() + match.group(0).find(candidate))
+    return found
+
+
+def _apposition(text, end):
+    """"Viktor Yahun, a leading figure in the Security Service of Ukraine (SBU), ..." -> the role."""
+    match = re.match(r",\s+((?:a|an|the)\s+[^,;\"\u201c]{3,90}?),", text[end:end + 120])
+    return match.group(1) if match and any(k in match.group(1).lower() for k in ROLE_WORDS + ("figure", "member")) else None
+
+
+def _role_before(text, start):
+    """Words naming a role right before the printed name: "British envoy Thomas Phipps"."""
+    if start < 0:
+        return None
+    words = re.split(r"\s+", text[max(0, start - 100): start].strip())
+    role = []
     for word in reversed(words):
-        if word.lower() in {"the", "a", "said", "told", "and", "but", "that", "when", "as", "by", "with", "of"} and role_words:
-            if word.lower() == "of":
-                role_words.insert(0, word)
-                continue
+        bare = word.strip(".,;:").lower()
+        if not word or word[-1] in ".,;:!?\"\u201d" or bare in _ROLE_STOP or len(role) >= 8:
             break
-        if word.lower() in NOT_NAMES and not role_words:
-            return None
-        role_words.insert(0, word)
-    role = " ".join(role_words).strip(",")
-    keywords = ("envoy", "ambassador", "spokes", "president", "minister", "secretary", "senator", "governor",
-                "chief", "head", "leader", "director", "general", "commander", "official", "chairman", "mayor",
-                "candidate", "nominee", "representative", "adviser", "advisor", "strategist", "manager")
-    return role if role and any(k in role.lower() for k in keywords) else None
+        role.insert(0, word)
+    while role and role[0].lower() in {"the", "a", "an", "of", "to"}:
+        role = role[1:]
+    text_role = " ".join(role)
+    return text_role if any(k in text_role.lower() for k in ROLE_WORDS) else None
+
+
+_VENUE = re.compile(
+    r"\b(?:told|in an interview with|speaking to|speaking on|speaking at|appeared on|said on|said at|"
+    r"wrote in|posted on|tweeted|during an? (?:meeting|interview|briefing|rally|debate|hearing) (?:of|with|at|on))\s+"
+    r"(?P<venue>(?:the\s+)?[A-Z][\w.'’&\-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w.'’&\-]*){0,5}"
+    r"(?:\s+(?:parliament|television|tv|radio|meeting|conference|summit|newspaper|channel|council|rally|forum|show))?)"
+)
 
 
 def _venue(context):
-    match = re.search(r"\b(?:told|in an interview with|speaking to|speaking on|appeared on|on|at)\s+"
-                      r"(?P<venue>(?:the\s+)?[A-Z][\w.'’&\-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w.'’&\-]*){0,5})", context)
+    """Where it was said, when the sentence names it: "told Espresso TV", "appeared on Ukrainian television"."""
+    match = _VENUE.search(context)
     if not match:
         return None
     venue = match.group("venue").strip(" .,")
-    if venue.split()[0].lower() in {m for m in MONTHS} | set(WEEKDAYS) or venue.lower() in {"the", "he", "she"}:
-        return None
-    return venue
+    first = venue.split()[0].lower()
+    return None if first in set(MONTHS) | set(WEEKDAYS) | {"he", "she", "they", "reporters"} else venue
 
 
 def resolve_date(context: str, published: datetime.date):
     """The first relative or partial date in `context`: (value, wording) or (None, None)."""
-    match = re.search(r"\b(?:(last|on|this|next)\s+)?(" + "|".join(WEEKDAYS) + r")\b", context, re.I)
+    match = re.search(r"\b(last|on|this|next)\s+(" + "|".join(WEEKDAYS) + r")\b(?!['’])", context, re.I)
     if match:
         target = WEEKDAYS.index(match.group(2).lower())
         days_back = (published.weekday() - target) % 7
@@ -411,3 +511,96 @@ def draft_quotations(text: str, published: datetime.date) -> list[Quotation]:
         start, end = _sentence_bounds(text, quote.start, quote.end)
         quote.said, quote.said_wording = resolve_date(text[start:end], published)
     return quotations
+
+
+def _key(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().replace("’", "'").split())
+
+
+class Registry:
+    """Looks drafted names up among the known speakers: full name, alias, then a unique surname."""
+
+    def __init__(self, speakers):
+        self.by_name, by_surname = {}, {}
+        for speaker in speakers:
+            for name in speaker.names:
+                self.by_name.setdefault(_key(name), speaker)
+                by_surname.setdefault(_surname(name), set()).add(speaker.id)
+        self.by_surname = {k: v.pop() for k, v in by_surname.items() if len(v) == 1}
+        self.by_id = {speaker.id: speaker for speaker in speakers}
+
+    def find(self, name: str):
+        for candidate in (name, _split_role(name)[0]):
+            if _key(candidate) in self.by_name:
+                return self.by_name[_key(candidate)]
+        speaker_id = self.by_surname.get(_surname(name))
+        return self.by_id.get(speaker_id)
+
+
+def _yaml(value) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is valid YAML)."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+def draft_record(text, published, outlet, speakers=(), title=None, author=None, url=None) -> str:
+    """A draft record file for `text`, ready for review, with gaps and doubts marked in comments."""
+    registry = Registry(speakers)
+    quotations = draft_quotations(text, published)
+    title = title or next((line.strip("# *").strip() for line in text.splitlines() if line.strip()), "FILL-ME")
+    attributed = [q for q in quotations if q.speaker or q.kind == "full"]
+    unattributed = [q for q in quotations if not (q.speaker or q.kind == "full")]
+    new_speakers, seen, lines = {}, set(), []
+    lines += [
+        "# yaml-language-server: $schema=../../schema/article.schema.json",
+        "# DRAFT made by `python -m quotedb draft`: review every quote against the article.",
+        "# Look first at the lowest confidence. FILL-ME marks a gap the build refuses until filled.",
+        "article:",
+        f"  title: {_yaml(title)}",
+        f"  outlet: {_yaml(outlet)}",
+        f"  author: {_yaml(author)}" if author else "  # author: FILL-ME or delete",
+        f"  published: {published.isoformat()}",
+        f"  url: {_yaml(url)}" if url else "  # url: FILL-ME when known",
+        "quotes:",
+    ]
+    for quote in attributed:
+        speaker = registry.find(quote.speaker) if quote.speaker else None
+        if speaker:
+            speaker_id, comment = speaker.id, ""
+        elif quote.speaker and quote.confidence >= 0.6 and quote.speaker[0].isupper():
+            speaker_id = slugify(quote.speaker)
+            new_speakers.setdefault(speaker_id, quote.speaker)
+            comment = "  # NEW: add to speakers.yml (see the end of this file)"
+        else:
+            speaker_id = "FILL-ME"
+            comment = f"  # who? the draft found {_yaml(quote.speaker)}" if quote.speaker else "  # who?"
+        key = (speaker_id, quote.text)
+        if key in seen:
+            continue
+        seen.add(key)
+        lines.append(f"  # confidence {quote.confidence:.1f}" + ("".join(f"; {c}" for c in quote.comments)))
+        lines.append(f"  - speaker: {speaker_id}{comment}")
+        known_names = {_key(n) for n in (speaker.names if speaker else [quote.speaker or ""])}
+        if quote.spelled_as and _key(quote.spelled_as) != _key(speaker.name if speaker else quote.speaker or ""):
+            note = "" if _key(quote.spelled_as) in known_names else "  # add to the speaker's aliases"
+            lines.append(f"    spelled_as: {_yaml(quote.spelled_as)}{note}")
+        if quote.role:
+            lines.append(f"    role: {_yaml(quote.role)}")
+        if quote.said:
+            lines.append(f"    said: {quote.said}")
+            lines.append(f"    said_wording: {_yaml(quote.said_wording)}")
+        if quote.venue:
+            lines.append(f"    venue: {_yaml(quote.venue)}")
+        lines.append(f"    kind: {quote.kind}")
+        lines.append(f"    text: {_yaml(quote.text)}")
+    if not attributed:
+        lines.append("  []  # no quotation found")
+    if new_speakers:
+        lines += ["", "# New speakers to add to quotes/speakers.yml (check names; add aliases and a description):"]
+        for speaker_id, name in sorted(new_speakers.items()):
+            lines += [f"#  - id: {speaker_id}", f"#    name: {_yaml(name)}", "#    kind: person  # or organisation / group"]
+    if unattributed:
+        lines += ["", "# In quotation marks but with no speaker found (scare quotes?); add any that are quotes:"]
+        lines += [f"#   {_yaml(q.text)}" for q in unattributed]
+    return "\n".join(lines) + "\n"

@@ -82,6 +82,15 @@ def load_records(records_dir) -> Records:
     return Records(speakers=speakers, articles=articles, warnings=sorted(warnings))
 
 
+def load_speakers(records_dir) -> list[Speaker]:
+    """Just the speakers registry of a records directory (raises InvalidRecords)."""
+    problems = []
+    speakers = _load_speakers(Path(records_dir) / SPEAKERS_FILE, problems)
+    if problems:
+        raise InvalidRecords(problems)
+    return speakers
+
+
 def _article_paths(records_dir: Path):
     paths = [
         path

@@ -63,4 +63,4 @@ def test_valid_records_always_build_and_round_trip(tmp_path_factory, quotes):
         assert row["said_precision"] == ({None: "unknown", 4: "year", 7: "month", 10: "day"}[len(said) if said else None])
         if row["text"].split()[0].isalnum():
             found = conn.execute("select rowid from quotes_fts where quotes_fts match ?", ['"' + row["text"].split()[0] + '"']).fetchall()
-            assert (row["id"],) in found
+            assert row["id"] in [hit[0] for hit in found]
