@@ -1,10 +1,11 @@
 """Answer 400, not 500, to query parameters Datasette 0.65 does not check itself.
 
 Found by tests/test_fuzz.py: `?_next=` on a view must be a whole number (an
-offset), `?_sort=` / `?_sort_desc=` must name a column, and SQL given in
-`?_where=` (or a column name) cannot hold a NUL character.
+offset), `?_sort=`, `?_sort_desc=` and `?_facet=` must name a column, and no
+`_` parameter but a search may hold a NUL character (it would reach the SQL).
 """
 
+import json
 import re
 from urllib.parse import parse_qsl
 
@@ -24,13 +25,25 @@ async def _problem(datasette, path: str, query_string: str):
         return None
     columns = set(await db.table_columns(table)) | {"rowid"}
     for key, value in parse_qsl(query_string, keep_blank_values=True):
-        if "\x00" in key or (key == "_where" and "\x00" in value):
+        if "\x00" in key or ("\x00" in value and key.startswith("_") and not key.startswith("_search")):
             return "NUL characters cannot be part of SQL"
+        if key.startswith("_facet") and value.startswith("{") and not _is_json(value):
+            return f"{key} holds malformed JSON"
+        if key in ("_facet", "_facet_date", "_facet_array") and value not in columns and not value.startswith("{"):
+            return f"{key} must name a column of {table}"
         if key == "_next" and is_view and not value.isdigit():
             return "_next must be a whole number on this page"
         if key in ("_sort", "_sort_desc") and value not in columns:
             return f"{key} must name a column of {table}"
     return None
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 @hookimpl

@@ -2,6 +2,8 @@
 
 from urllib.parse import urlencode
 
+import pytest
+
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 anything = st.text(max_size=60) | st.sampled_from(['"', "*", "NEAR(", "a OR", ")", "-", "^x", "\x00", "' or 1=1 --", "<script>"])
@@ -13,7 +15,7 @@ PARAMS = ["_search", "q", "speaker", "_sort", "_sort_desc", "_facet", "_size", "
 params = st.dictionaries(st.sampled_from(PARAMS), anything, max_size=4)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(path=st.sampled_from(PATHS), query=params)
 def test_no_query_makes_a_server_error(client, path, query):
     response = client.get(path + "?" + urlencode(query))
@@ -29,3 +31,13 @@ def test_no_path_makes_a_server_error(client, speaker, pk):
                  f"/speaker/{quote(speaker, safe='')}.json", f"/quotes/quotes/{quote(pk, safe='')}.citation"]:
         response = client.get(path)
         assert response.status_code < 500, (path, response.text[:300])
+
+
+@pytest.mark.parametrize("path", [
+    "/quotes/quote_details.json?_next=NEAR(", "/quotes/quotes.json?_sort=0", "/quotes/quotes.json?_sort_desc=nope",
+    "/quotes/quotes.json?_where=%00", "/quotes/quotes.json?_facet=%00", "/quotes/quotes.json?_facet=nope",
+    "/quotes/quotes.json?_facet_size=%7B",
+])
+def test_crashers_found_by_fuzzing_are_bad_requests(client, path):
+    response = client.get(path)
+    assert response.status_code == 400 and "Bad request" in response.text
