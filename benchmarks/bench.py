@@ -213,6 +213,8 @@ def main():
     parser.add_argument("--requests", type=int, default=250, help="sequential search requests (at least 200)")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the concurrent run")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the site on the database built by an earlier run (no build, no floor)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
@@ -223,10 +225,13 @@ def main():
     database = DATA / f"bench-{args.quotes}" / "quotes.db"  # named quotes.db: Datasette paths stay /quotes/...
     database.parent.mkdir(parents=True, exist_ok=True)
 
-    print("building...", file=sys.stderr)
-    build_s, peak_rss_mb = run_measured([sys.executable, "build_db.py", str(corpus), "--output", str(database)])
-    print("raw floor...", file=sys.stderr)
-    raw_build_s = raw_floor(database, database.with_name("raw-floor.db"))
+    if args.reuse and database.exists():
+        build_s = raw_build_s = peak_rss_mb = float("nan")
+    else:
+        print("building...", file=sys.stderr)
+        build_s, peak_rss_mb = run_measured([sys.executable, "build_db.py", str(corpus), "--output", str(database)])
+        print("raw floor...", file=sys.stderr)
+        raw_build_s = raw_floor(database, database.with_name("raw-floor.db"))
     terms = search_terms(database, rng)
 
     print("serving and measuring...", file=sys.stderr)

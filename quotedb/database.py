@@ -77,6 +77,13 @@ CREATE VIRTUAL TABLE speakers_fts USING fts5(
     content = 'speakers',
     tokenize = '{FTS_TOKENIZE}'
 );
+-- Counts of every value of the quotes table's default facets, for the unfiltered page.
+CREATE TABLE facet_counts (
+    [column] TEXT NOT NULL,
+    value,
+    count INTEGER NOT NULL,
+    PRIMARY KEY ([column], value)
+);
 CREATE VIEW quote_details AS
 SELECT
     quotes.id,
@@ -100,6 +107,8 @@ JOIN outlets ON outlets.id = quotes.outlet_id
 LEFT JOIN venues ON venues.id = quotes.venue_id
 LEFT JOIN outlets AS via ON via.id = quotes.reported_via_id;
 """
+
+FACET_COLUMNS = ["speaker_id", "kind", "venue_id", "outlet_id", "year", "month"]
 
 INDEXES = {
     "quotes": [
@@ -171,6 +180,12 @@ def populate(db: sqlite_utils.Database, records: Records):
     for table, columns in INDEXES.items():
         for column in columns:
             db[table].create_index([column], if_not_exists=True)
+    with db.conn:
+        for column in FACET_COLUMNS:
+            db.execute(
+                f"INSERT INTO facet_counts SELECT '{column}', [{column}], count(*) FROM quotes "
+                f"WHERE [{column}] IS NOT NULL GROUP BY [{column}]"
+            )
     db.analyze()
 
 

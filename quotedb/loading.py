@@ -114,7 +114,7 @@ def _read(path: Path, model: type[BaseModel], problems: list):
         return None
     if not isinstance(document.data, dict):
         found = type(document.data).__name__.replace("dict", "mapping")
-        expected = ", ".join(model.model_fields)
+        expected = ", ".join(model.__pydantic_fields__)
         problems.append(
             Problem(str(path), 1, "", f"expected a mapping with keys {expected}, found a {found}")
         )
@@ -321,7 +321,7 @@ def _message(item, loc, model) -> str:
     kind, name = item["type"], (loc[-1] if loc else "")
     if kind == "missing":
         return "required field is missing"
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         known = _known_fields(model, loc[:-1])
         close = difflib.get_close_matches(str(name), known, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else f"; known fields: {', '.join(known)}"
@@ -345,7 +345,7 @@ def _known_fields(model, loc) -> list[str]:
     for part in loc:
         if isinstance(part, int):
             continue
-        annotation = model.model_fields[part].annotation
+        annotation = model.__pydantic_fields__[part].annotation
         inner = getattr(annotation, "__args__", None)
         model = inner[0] if inner else annotation
-    return list(model.model_fields)
+    return list(model.__pydantic_fields__)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Literal, Optional
 
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -190,7 +191,9 @@ class Article(Record):
     url: Optional[Url] = None
 
 
-class Quote(Record):
+# A slotted dataclass rather than a model: a corpus holds a million of these.
+@pydantic_dataclass(config=ConfigDict(extra="forbid", frozen=True), slots=True)
+class Quote:
     """One quotation or reported statement, as the article prints it."""
 
     speaker: Slug = Field(description="The speaker's id in speakers.yml")

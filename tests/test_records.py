@@ -61,7 +61,7 @@ def test_a_good_quote_keeps_every_field():
         ({"text": "x" * 5001}, "text", "5000"),
         ({"kind": "quote"}, "kind", "full"),
         ({"speaker": "Vladimir Putin"}, "speaker", "pattern"),
-        ({"speker": "a-b"}, "speker", "Extra inputs"),
+        ({"speker": "a-b"}, "speker", "Unexpected keyword argument"),
     ],
 )
 def test_bad_quotes_name_the_field(fields, field, message):
