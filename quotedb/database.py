@@ -133,7 +133,6 @@ def populate(db: sqlite_utils.Database, records: Records):
     venues = _numbered(
         {q.venue for source in records.articles for q in source.quotes if q.venue}
     )
-    speakers = {speaker.id: speaker for speaker in records.speakers}
     with db.conn:
         db.conn.executemany(
             "INSERT INTO speakers VALUES (?, ?, ?, ?, ?, ?)",
