@@ -10,7 +10,7 @@ no words gives '""', which matches nothing instead of failing.
 The table search replaces Datasette's own (these tables name no `fts_table` in
 metadata.yml, so Datasette adds no search of its own):
 
-- a search keeps the newest 10,000 matching quotes (ids follow the date said),
+- a search keeps the newest 5,000 matching quotes (ids follow the date said),
   so rows, count and facets stay fast at a million quotes; above that the page
   says so, with the total number of matches (counted up to 100,000);
 - `?_search_<column>=` searches one column of the index (text, speaker, aliases,
@@ -61,17 +61,25 @@ SEARCHABLE = {
     "quotes": ("quotes_fts", "id"),
     "speakers": ("speakers_fts", "rowid"),
 }
-NEWEST = 10_000
+NEWEST = 5_000
 COUNT_UP_TO = 100_000
 
 
+def _target(fts_table, column):
+    """What MATCH applies to: the whole index, or one of its columns."""
+    return f"[{column}]" if column else f"[{fts_table}]"
+
+
 class MatchingIds:
-    """`matching_ids(fts_table, column, words)`: the newest matching rowids as a JSON array."""
+    """`matching_ids(fts_table, column, words)`: the newest matching rowids as a JSON array;
+    `count_matches(fts_table, column, words)`: how many match, counted up to COUNT_UP_TO + 1.
+    Both keep their recent answers: paging through a search asks the same again."""
 
     def __init__(self, path):
         self.path = path
         self.local = threading.local()
         self.cached = functools.lru_cache(maxsize=128)(self._find)
+        self.count = functools.lru_cache(maxsize=128)(self._count)
 
     def _connection(self):
         if not hasattr(self.local, "conn"):
@@ -80,12 +88,19 @@ class MatchingIds:
         return self.local.conn
 
     def _find(self, fts_table, column, words):
-        target = f"[{column}]" if column else f"[{fts_table}]"
         rows = self._connection().execute(
-            f"select rowid from [{fts_table}] where {target} match fts_query(?) order by rowid desc limit {NEWEST}",
+            f"select rowid from [{fts_table}] where {_target(fts_table, column)} match fts_query(?) "
+            f"order by rowid desc limit {NEWEST}",
             [words],
         )
         return json.dumps([row[0] for row in rows])
+
+    def _count(self, fts_table, column, words):
+        return self._connection().execute(
+            f"select count(*) from (select rowid from [{fts_table}] where {_target(fts_table, column)} match fts_query(?) "
+            f"limit {COUNT_UP_TO + 1})",
+            [words],
+        ).fetchone()[0]
 
     def __call__(self, fts_table, column, words):
         return self.cached(fts_table, column or "", words or "")
@@ -98,7 +113,9 @@ def prepare_connection(conn, database, datasette):
         path = datasette.get_database(database).path
         if path not in _FINDERS:
             _FINDERS[path] = MatchingIds(path)
-        conn.create_function("matching_ids", 3, _FINDERS[path], deterministic=True)
+        finder = _FINDERS[path]
+        conn.create_function("matching_ids", 3, finder, deterministic=True)
+        conn.create_function("count_matches", 3, lambda t, c, w: finder.count(t, c or "", w or ""), deterministic=True)
 
 
 _FINDERS = {}
@@ -123,14 +140,13 @@ def filters_from_request(request, database, table, datasette):
             if column is not None and column not in columns:
                 raise BadRequest(f"Cannot search by {column}: searchable columns are {', '.join(columns)}")
             param = f"search_{column}" if column else "search"
-            target = f"[{column}]" if column else f"[{fts_table}]"
             clauses.append(
                 f"{key} in (select value from json_each(matching_ids('{fts_table}', '{column or ''}', :{param})))"
             )
             params[param] = value
             total = (await db.execute(
-                f"select count(*) from (select rowid from [{fts_table}] where {target} match fts_query(:q) limit {COUNT_UP_TO + 1})",
-                {"q": value},
+                "select count_matches(:table, :column, :words)",
+                {"table": fts_table, "column": column or "", "words": value},
             )).single_value()
             description = f'search {"column " + column + " " if column else ""}matches "{value}"'
             if total > NEWEST:

@@ -28,7 +28,7 @@ def test_search_stems_and_folds_apostrophes(client):
 
 def test_table_default_sort_facets_and_counts(client):
     data = client.json("/quotes/quotes.json?_facet_size=50")
-    assert data["human_description_en"] == "sorted by said descending"
+    assert data["human_description_en"] == "sorted by id descending"  # ids follow the date said
     facets = data["facet_results"]
     assert list(facets) == ["speaker_id", "kind", "venue_id", "outlet_id", "year", "month"]
     kinds = {item["value"]: item["count"] for item in facets["kind"]["results"]}
