@@ -229,3 +229,33 @@ def test_settings_options_for_publishing():
     settings = json.loads((ROOT / "settings.json").read_text())
     assert output.stdout.split().count("--setting") == len(settings)
     assert "--setting suggest_facets false" in output.stdout
+
+
+def test_repeated_requests_are_answered_from_memory(client):
+    first = client.get("/quotes/quotes.json?_search=Kirby&_cache_probe=1")
+    second = client.get("/quotes/quotes.json?_search=Kirby&_cache_probe=1")
+    assert first.status_code == second.status_code == 200
+    assert "x-quotedb-cache" not in first.headers and second.headers["x-quotedb-cache"] == "hit"
+    assert first.content == second.content
+    assert "x-quotedb-cache" not in client.get("/quotes/quotes.json?_search=Kirby&_cache_probe=1",
+                                               headers={"cookie": "a=b"}).headers
+
+
+
+def test_the_response_cache_is_bounded():
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("response_cache", ROOT / "plugins" / "response_cache.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    cache = module.ResponseCache(max_bytes=1000)
+    for n in range(5):
+        cache.put(n, {"status": 200}, b"x" * 300)
+    assert list(cache.entries) == [2, 3, 4] and cache.size == 900
+    cache.get(2)
+    cache.put(5, {"status": 200}, b"y" * 300)
+    assert list(cache.entries) == [4, 2, 5]
+    cache.put(6, {"status": 200}, b"z" * (module.MAX_RESPONSE_BYTES + 1))
+    assert 6 not in cache.entries

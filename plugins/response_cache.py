@@ -1,0 +1,89 @@
+"""Keep recent responses in memory: the database is immutable, so a page never changes.
+
+Popular pages (the home page, the quotes table, a search many people run, the
+next page of a search) are answered from memory instead of running their SQL
+again. Only anonymous GET requests answered 200 without setting a cookie are
+kept; at most MAX_BYTES in all, least recently used dropped first. A response
+from memory carries `x-quotedb-cache: hit`.
+"""
+
+from collections import OrderedDict
+
+from datasette import hookimpl
+
+MAX_BYTES = 64 * 2**20
+MAX_RESPONSE_BYTES = 2 * 2**20
+
+
+class ResponseCache:
+    def __init__(self, max_bytes=MAX_BYTES):
+        self.entries = OrderedDict()  # key -> (start message, body)
+        self.size = 0
+        self.max_bytes = max_bytes
+
+    def get(self, key):
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.entries.move_to_end(key)
+        return entry
+
+    def put(self, key, start, body):
+        if key in self.entries or len(body) > MAX_RESPONSE_BYTES:
+            return
+        self.entries[key] = (start, body)
+        self.size += len(body)
+        while self.size > self.max_bytes:
+            _, (_, dropped) = self.entries.popitem(last=False)
+            self.size -= len(dropped)
+
+
+def _cacheable_request(scope) -> bool:
+    if scope.get("type") != "http" or scope.get("method") != "GET":
+        return False
+    headers = dict(scope.get("headers") or [])
+    return b"cookie" not in headers and b"authorization" not in headers
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    if any(db.is_mutable for db in datasette.databases.values() if db.name != "_internal"):
+        return None  # only an immutable site can answer from memory
+    cache = ResponseCache()
+
+    def wrap(app):
+        async def cached_app(scope, receive, send):
+            if not _cacheable_request(scope):
+                return await app(scope, receive, send)
+            headers = dict(scope.get("headers") or [])
+            key = (scope.get("scheme"), headers.get(b"host"), scope["path"], scope.get("query_string", b""))
+            entry = cache.get(key)
+            if entry is not None:
+                start, body = entry
+                await send({**start, "headers": start["headers"] + [(b"x-quotedb-cache", b"hit")]})
+                await send({"type": "http.response.body", "body": body})
+                return
+            captured = {"start": None, "body": [], "size": 0, "complete": False}
+
+            async def capture(message):
+                if message["type"] == "http.response.start":
+                    captured["start"] = message
+                elif message["type"] == "http.response.body" and captured["body"] is not None:
+                    chunk = message.get("body", b"")
+                    captured["size"] += len(chunk)
+                    if captured["size"] > MAX_RESPONSE_BYTES:  # a download or a stream: not kept
+                        captured["body"] = None
+                    else:
+                        captured["body"].append(chunk)
+                        captured["complete"] = not message.get("more_body", False)
+                await send(message)
+
+            await app(scope, receive, capture)
+            start = captured["start"]
+            if start and captured["body"] is not None and captured["complete"] and start["status"] == 200 and not any(
+                name.lower() == b"set-cookie" for name, _ in start.get("headers", [])
+            ):
+                cache.put(key, start, b"".join(captured["body"]))
+
+        return cached_app
+
+    return wrap
