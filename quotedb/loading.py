@@ -200,7 +200,7 @@ def _parse_lines(handle, path, record_file, problems):
         if not raw.strip():
             continue
         try:
-            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8").strip()
         except UnicodeDecodeError as error:
             problems.append(Problem(str(path), number, "", f"not valid UTF-8 (byte 0x{raw[error.start]:02x})"))
             continue
@@ -231,7 +231,7 @@ def _check_article_ids(articles):
     for source in articles:
         if source.id in first:
             yield Problem(
-                source.path, 1, "", f"file name {source.id!r} is already used by {first[source.id]}"
+                source.path, source.line, "", f"article id {source.id!r} is already used by {first[source.id]}"
             )
         first.setdefault(source.id, source.path)
 
