@@ -55,6 +55,8 @@ def main():
     parser.add_argument("--database", type=Path, required=True)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--uncached", action="store_true",
+                        help="make every request's URL new, so the response cache never answers")
     args = parser.parse_args()
     paths = request_mix(args.database, random.Random(3))
     server = Server(args.database)
@@ -66,9 +68,12 @@ def main():
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
         n = offset
         while time.perf_counter() < stop_at:
+            path = paths[n % len(paths)]
+            if args.uncached:
+                path += f"{'&' if '?' in path else '?'}_load={offset}-{n}"
             start = time.perf_counter()
             try:
-                status, _ = server.get(paths[n % len(paths)], conn)
+                status, _ = server.get(path, conn)
             except (OSError, http.client.HTTPException) as error:
                 status = type(error).__name__
                 conn.close()
@@ -88,6 +93,7 @@ def main():
         server.stop()
     errors = sum(count for status, count in statuses.items() if status != 200)
     result = {
+        "uncached": args.uncached,
         "connections": args.connections, "seconds": args.seconds, "requests": len(latencies),
         "errors": errors, "statuses": {str(k): v for k, v in statuses.items()},
         "rps": round(len(latencies) / args.seconds, 1),
