@@ -173,7 +173,8 @@ _ASIDE = (r"(?:\s*\([^)]{1,30}\))?(?:,[^\"\u201c\u201d.]{1,250}?,)?"  # "(D-Wis.
 GROUP = (r"(?:[A-Z][\w'’\-]+\s+){1,3}(?:authorities|officials|media|nationalists|leaders|lawmakers|forces|"
          r"government|military|sources|diplomats|activists|protesters|residents|voters|supporters|critics|"
          r"analysts|experts|prosecutors|police|officers|spokespeople|Democrats|Republicans)")
-_PASSIVE = re.compile(rf"\b(?:described|characterized|characterised|called|labeled|labelled|dubbed|termed|branded)\s+(?:as\s+)?$")
+_PASSIVE_VERBS = r"(?:described|characterized|characterised|called|labeled|labelled|dubbed|termed|branded)"
+_PASSIVE = re.compile(rf"\b{_PASSIVE_VERBS}\s+(?:as\s+)?$")
 
 _BY_AGENT = re.compile(rf"^[\s,]*by\s+(?P<who>{GROUP}|{NAME})")  # '"indiscriminate" by Russian authorities'
 
@@ -193,7 +194,7 @@ _AFTER_PATTERNS = [
     ("name", re.compile(rf"^[^\"\u201c\u201d]{{1,100}}?,\s+(?P<who>{NAME}){_ASIDE}\s+(?P<verb>{_VERB})\b[^\"\u201c]{{0,60}}$")),
 ]
 _BEFORE_PATTERNS = [
-    ("name", re.compile(rf"\b(?:described|characterized|characterised|called|labeled|labelled|dubbed|termed|branded)\s+by\s+(?P<who>{GROUP}|{NAME})\s+as\s+$")),
+    ("name", re.compile(rf"\b{_PASSIVE_VERBS}\s+by\s+(?P<who>{GROUP}|{NAME})\s+as\s+$")),
     ("name", re.compile(rf"(?P<who>{GROUP}){_ASIDE}\s+(?:have\s+|has\s+)?(?P<verb>{_VERB})\b[^.!?\"\u201c]{{0,120}}$")),
     ("name", re.compile(rf"(?P<who>{NAME}){_ASIDE}\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?(?P<verb>{_VERB})\b[^.!?\"\u201c]{{0,120}}$")),
     ("name", re.compile(rf"\b[Aa]ccording to (?P<who>{NAME})[^.!?\"\u201c]{{0,60}}$")),

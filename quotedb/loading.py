@@ -7,7 +7,6 @@ problem found, each located as `path:line: field: message`.
 import difflib
 import gc
 import hashlib
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path

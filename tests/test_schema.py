@@ -10,7 +10,7 @@ from conftest import ROOT, SEED_RECORD
 
 def test_committed_schemas_are_current():
     for name, text in json_schemas().items():
-        assert (ROOT / "schema" / name).read_text(encoding="utf-8") == text, f"run: python -m quotedb schema"
+        assert (ROOT / "schema" / name).read_text(encoding="utf-8") == text, "run: python -m quotedb schema"
 
 
 def test_schemas_accept_the_records_and_reject_a_typo():
