@@ -103,6 +103,7 @@ def _parse_date_text(value: str) -> PartialDate:
     return PartialDate(value, precision)
 
 
+@functools.lru_cache(maxsize=65536)  # a build is short; dates repeat across a corpus
 def _not_in_future(date: PartialDate) -> PartialDate:
     if date.is_after(datetime.date.today()):
         raise ValueError(f"{date.value} is in the future")

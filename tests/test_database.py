@@ -104,3 +104,26 @@ def test_an_unwritable_output_is_a_clear_error(tmp_path):
     result = run_build(RECORDS, "--output", tmp_path / "missing-dir" / "quotes.db")
     assert result.returncode == 1
     assert "cannot write the database" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_index_built_in_a_second_process_is_the_same(tmp_path, monkeypatch):
+    import sys
+
+    from quotedb import database
+
+    sys.path.insert(0, str(RECORDS.parent / "benchmarks"))
+    from generate import write_corpus
+
+    write_corpus(tmp_path / "records", 3000)
+    records = load_records(tmp_path / "records")
+    database.build_database(records, tmp_path / "serial.db")
+    monkeypatch.setattr(database, "PARALLEL_FTS_FROM", 1)
+    database.build_database(records, tmp_path / "parallel.db")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["parallel.db", "serial.db"]
+    serial, parallel = (sqlite3.connect(tmp_path / name) for name in ("serial.db", "parallel.db"))
+    parallel.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('integrity-check')")
+    for table in database.FTS_SHADOW_TABLES:
+        assert serial.execute(f"select * from {table}").fetchall() == parallel.execute(f"select * from {table}").fetchall()
+    word = serial.execute("select text from quotes where id = 7").fetchone()[0].split()[2].strip(".,")
+    query = "select rowid, highlight(quotes_fts, 0, '[', ']') from quotes_fts where quotes_fts match ?"
+    assert serial.execute(query, [word]).fetchall() == parallel.execute(query, [word]).fetchall() != []
