@@ -10,9 +10,11 @@ no words gives '""', which matches nothing instead of failing.
 The table search replaces Datasette's own (these tables name no `fts_table` in
 metadata.yml, so Datasette adds no search of its own):
 
-- a search keeps the newest 5,000 matching quotes (ids follow the date said),
-  so rows, count and facets stay fast at a million quotes; above that the page
-  says so, with the total number of matches (counted up to 50,000);
+- a search on its own keeps the newest 5,000 matching quotes (ids follow the
+  date said), so rows, count and facets stay fast at a million quotes; above that
+  the page says so, with the total number of matches (counted up to 50,000).
+  Once another filter narrows the rows (a facet clicked, say), every match is
+  considered, so "newest" never hides an older match of the narrowed rows;
 - `?_search_<column>=` searches one column of the index (text, speaker, aliases,
   role, venue for quotes);
 - a table page runs its filter in several queries (rows, count, each facet), so
@@ -133,6 +135,9 @@ def filters_from_request(request, database, table, datasette):
     async def search_filter():
         db = datasette.get_database(database)
         columns = await db.table_columns(fts_table)
+        # Other filters narrow the matches first, so then every match must be looked at.
+        narrowed = any(not name.startswith("_") or name == "_where" or name.startswith("_filter")
+                       for name in request.args)
         clauses, params, descriptions = [], {}, []
         context = {"supports_search": True}
         for name in request.args:
@@ -143,18 +148,24 @@ def filters_from_request(request, database, table, datasette):
             if column is not None and column not in columns:
                 raise BadRequest(f"Cannot search by {column}: searchable columns are {', '.join(columns)}")
             param = f"search_{column}" if column else "search"
-            clauses.append(
-                f"{key} in (select value from json_each(matching_ids('{fts_table}', '{column or ''}', :{param})))"
-            )
-            params[param] = value
-            total = (await db.execute(
-                "select count_matches(:table, :column, :words)",
-                {"table": fts_table, "column": column or "", "words": value},
-            )).single_value()
             description = f'search {"column " + column + " " if column else ""}matches "{value}"'
-            if total > NEWEST:
-                of = f"more than {COUNT_UP_TO:,}" if total > COUNT_UP_TO else f"{total:,}"
-                description += f" (showing the newest {NEWEST:,} of {of} matches)"
+            if narrowed:
+                clauses.append(
+                    f"{key} in (select rowid from [{fts_table}] where {_target(fts_table, column)} "
+                    f"match fts_query(:{param}))"
+                )
+            else:
+                clauses.append(
+                    f"{key} in (select value from json_each(matching_ids('{fts_table}', '{column or ''}', :{param})))"
+                )
+                total = (await db.execute(
+                    "select count_matches(:table, :column, :words)",
+                    {"table": fts_table, "column": column or "", "words": value},
+                )).single_value()
+                if total > NEWEST:
+                    of = f"more than {COUNT_UP_TO:,}" if total > COUNT_UP_TO else f"{total:,}"
+                    description += f" (showing the newest {NEWEST:,} of {of} matches)"
+            params[param] = value
             descriptions.append(description)
             context["search"] = value
         return FilterArguments(clauses, params, descriptions, context)

@@ -82,3 +82,17 @@ def test_benchmark_smoke():
         assert key in figures
     assert figures["quotes"] == 20000 and figures["search_errors"] == 0 and figures["search_rps_errors"] == 0
     assert figures["counts_shown"] and figures["facets_timed_out"] == []
+
+
+def test_a_narrowed_search_considers_every_match(large):
+    term, matches = most_common_term(large.path)
+    conn = sqlite3.connect(large.path)
+    oldest = conn.execute("select min(rowid) from quotes_fts where quotes_fts match ?", [term]).fetchone()[0]
+    speaker = conn.execute("select speaker_id from quotes where id = ?", [oldest]).fetchone()[0]
+    expected = conn.execute(
+        "select count(*) from quotes where speaker_id = ? and id in (select rowid from quotes_fts where quotes_fts match ?)",
+        [speaker, term]).fetchone()[0]
+    data = large.json(f"/quotes/quotes.json?_search={term}&speaker_id={speaker}&_size=max")
+    assert data["filtered_table_rows_count"] == expected
+    assert "showing the newest" not in data["human_description_en"]
+    assert oldest in [row[0] for row in data["rows"]] or expected > 1000
