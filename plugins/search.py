@@ -10,7 +10,7 @@ no words gives '""', which matches nothing instead of failing.
 The table search replaces Datasette's own (these tables name no `fts_table` in
 metadata.yml, so Datasette adds no search of its own):
 
-- a search on its own keeps the newest 5,000 matching quotes (ids follow the
+- a search on its own keeps the newest 2,000 matching quotes (ids follow the
   date said), so rows, count and facets stay fast at a million quotes; above that
   the page says so, with the total number of matches (counted up to 50,000).
   Once another filter narrows the rows (a facet clicked, say), every match is
@@ -63,7 +63,7 @@ SEARCHABLE = {
     "quotes": ("quotes_fts", "id"),
     "speakers": ("speakers_fts", "rowid"),
 }
-NEWEST = 5_000
+NEWEST = 2_000
 COUNT_UP_TO = 50_000
 
 

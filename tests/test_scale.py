@@ -31,16 +31,16 @@ def most_common_term(path):
     return conn.execute("select term, doc from temp.vocab order by doc desc limit 1").fetchone()
 
 
-def test_a_search_with_more_than_5000_matches_keeps_the_newest_and_says_so(large):
+def test_a_search_with_more_than_2000_matches_keeps_the_newest_and_says_so(large):
     term, matches = most_common_term(large.path)
-    assert matches > 5000
+    assert matches > 2000
     data = large.json(f"/quotes/quotes.json?_search={term}")
-    assert data["filtered_table_rows_count"] == 5000
-    assert f"(showing the newest 5,000 of {matches:,} matches)" in data["human_description_en"]
+    assert data["filtered_table_rows_count"] == 2000
+    assert f"(showing the newest 2,000 of {matches:,} matches)" in data["human_description_en"]
     ids = [row[0] for row in data["rows"]]
     assert ids == sorted(ids, reverse=True) and ids[0] == max_matching_id(large.path, term)
     html = large.get(f"/quotes/quotes?_search={term}").text
-    assert "showing the newest 5,000 of" in html
+    assert "showing the newest 2,000 of" in html
 
 
 def max_matching_id(path, term):
