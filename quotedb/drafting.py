@@ -90,8 +90,8 @@ def find_quotations(text: str) -> list[Quotation]:
     """
     found = []
     offset = 0
-    for paragraph in re.split(r"(\n\s*\n)", text):
-        if paragraph.strip() and not paragraph.startswith("\n"):
+    for paragraph in re.split(r"(\n)", text):
+        if paragraph.strip() and paragraph != "\n":
             found.extend(_paragraph_quotations(paragraph, offset))
         offset += len(paragraph)
     return found
@@ -124,9 +124,32 @@ def _opens(paragraph, index):
 
 
 def _closing(paragraph, start, closer):
+    """Where the quotation opened before `start` ends, or None: it runs to the end of
+    the paragraph (and may go on in the next). A curly quotation counts the curly
+    ones nested in it. Sources mix the styles by mistake ("more hours”, “no
+    evidence"): a mark of the other style closes when the quotation's own does not
+    and no curly quotation opens before it."""
+    own = None
     if closer == "\u201d":
-        position = paragraph.find("\u201d", start)
-        return position if position >= 0 else None
+        depth = 1
+        for position in range(start, len(paragraph)):
+            depth += paragraph[position] == "\u201c"
+            depth -= paragraph[position] == "\u201d"
+            if depth == 0:
+                return position
+        other = _straight_closing(paragraph, start)
+    else:
+        own = _straight_closing(paragraph, start)
+        found = paragraph.find("\u201d", start)
+        other = found if found >= 0 else None
+    if own is not None:
+        return own
+    if other is not None and "\u201c" not in paragraph[start:other]:
+        return other
+    return None
+
+
+def _straight_closing(paragraph, start):
     position = start
     while True:
         position = paragraph.find('"', position)
@@ -596,7 +619,7 @@ def draft_record(text, published, outlet, speakers=(), title=None, author=None, 
         lines.append(f"    kind: {quote.kind}")
         lines.append(f"    text: {_yaml(quote.text)}")
     if not attributed:
-        lines.append("  []  # no quotation found")
+        lines[-1] = "quotes: []  # FILL-ME: no attributed quotation found; add the quotes, or keep no file"
     if new_speakers:
         lines += ["", "# New speakers to add to quotes/speakers.yml (check names; add aliases and a description):"]
         for speaker_id, name in sorted(new_speakers.items()):
