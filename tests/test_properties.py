@@ -17,25 +17,44 @@ dates = st.none() | st.dates(min_value=__import__("datetime").date(1990, 1, 1),
                              max_value=__import__("datetime").date(2024, 1, 6)).flatmap(
     lambda d: st.sampled_from([d.isoformat(), d.isoformat()[:7], d.isoformat()[:4]]))
 
-quote = st.fixed_dictionaries(
+ALIASES = {"ada-one": ["A. One", "Ада Ван"], "bob-two": ["B. Two"]}
+PRECISION = {None: "unknown", 4: "year", 7: "month", 10: "day"}
+
+
+def with_spelling_and_precision(draw_quote):
+    """Add spelled_as (one of the speaker's aliases) and an agreeing precision, sometimes."""
+    @st.composite
+    def build(draw):
+        q = draw(draw_quote)
+        if draw(st.booleans()):
+            q["spelled_as"] = draw(st.sampled_from(ALIASES[q["speaker"]]))
+        if "said" in q and draw(st.booleans()):
+            q["precision"] = PRECISION[len(q["said"]) if q["said"] else None]
+        return q
+    return build()
+
+
+quote = with_spelling_and_precision(st.fixed_dictionaries(
     {"speaker": st.sampled_from(["ada-one", "bob-two"]), "kind": st.sampled_from(["full", "partial", "paraphrase"]),
      "text": text},
     optional={"role": text, "said": dates, "said_wording": text, "venue": text, "reported_via": text, "notes": text},
-)
+))
 
-SPEAKERS = "speakers:\n  - id: ada-one\n    name: Ada One\n    kind: person\n  - id: bob-two\n    name: Bob Two\n    kind: group\n"
+SPEAKERS = ("speakers:\n  - id: ada-one\n    name: Ada One\n    kind: person\n    aliases: [A. One, Ада Ван]\n"
+            "  - id: bob-two\n    name: Bob Two\n    kind: group\n    aliases: [B. Two]\n")
 
 
 def article_yaml(quotes):
     head = "article:\n  title: T\n  outlet: O\n  published: 2024-01-07\nquotes:\n"
     items = []
     for q in quotes:
-        lines = [f"{key}: {json.dumps(value, ensure_ascii=False) if key != 'said' else (value or 'unknown')}" for key, value in q.items()]
+        lines = [f"{key}: {json.dumps(value, ensure_ascii=False) if key not in ('said', 'precision') else (value or 'unknown')}"
+                 for key, value in q.items()]
         items.append("  - " + "\n    ".join(lines))
     return head + "\n".join(items) + "\n"
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(quotes=st.lists(quote, min_size=1, max_size=6, unique_by=lambda q: (q["speaker"], q["text"].lower())))
 def test_valid_records_always_build_and_round_trip(tmp_path_factory, quotes):
     for q in quotes:
@@ -55,12 +74,12 @@ def test_valid_records_always_build_and_round_trip(tmp_path_factory, quotes):
     assert len(rows) == len(quotes)
     for q, row in zip(quotes, rows):
         assert row["speaker_id"] == q["speaker"] and row["kind"] == q["kind"] and row["text"] == q["text"]
-        for field in ("role", "said_wording", "notes", "venue"):
+        for field in ("role", "said_wording", "notes", "venue", "spelled_as"):
             assert row[field] == q.get(field)
         assert row["via"] == q.get("reported_via")
         assert row["said"] == q.get("said")
         said = q.get("said")
-        assert row["said_precision"] == ({None: "unknown", 4: "year", 7: "month", 10: "day"}[len(said) if said else None])
+        assert row["said_precision"] == PRECISION[len(said) if said else None] == q.get("precision", row["said_precision"])
         if row["text"].split()[0].isalnum():
             found = conn.execute("select rowid from quotes_fts where quotes_fts match ?", ['"' + row["text"].split()[0] + '"']).fetchall()
             assert row["id"] in [hit[0] for hit in found]
