@@ -293,9 +293,11 @@ def normalize_text(text: str) -> str:
     """Text as compared for duplicates: case, quote style, spacing and end punctuation ignored."""
     if text.isascii():
         text = text.lower()
+        if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\x0b" in text or "\x0c" in text:
+            text = " ".join(text.split())
     else:
-        text = unicodedata.normalize("NFKC", text).translate(_QUOTE_MARKS).casefold()
-    return " ".join(text.split()).strip(" .,;:!?\"'")
+        text = " ".join(unicodedata.normalize("NFKC", text).translate(_QUOTE_MARKS).casefold().split())
+    return text.strip(" .,;:!?\"'")
 
 
 def _name_key(name: str) -> str:
