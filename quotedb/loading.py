@@ -241,6 +241,7 @@ def _check_quotes(speakers, articles, warnings):
     said_where = {}  # (speaker, digest of normalized text) -> (path, line)
     speakers_of_text = {}  # digest of normalized text -> (speaker, path, line)
     for source in articles:
+        archived = _name_key(source.archived_text) if source.archived_text else None
         for quote, line in zip(source.quotes, source.quote_lines):
             speaker = by_id.get(quote.speaker)
             if speaker is None:
@@ -253,9 +254,7 @@ def _check_quotes(speakers, articles, warnings):
                     f"{quote.spelled_as!r} is not a name of {speaker.id!r}; "
                     f"add it to its aliases in {SPEAKERS_FILE}",
                 )
-            elif source.archived_text and not any(
-                _name_key(name) in _name_key(source.archived_text) for name in speaker.names
-            ):
+            elif archived and not any(name in archived for name in names_of[speaker.id]):
                 warnings.append(
                     Problem(
                         source.path, line, "speaker",
