@@ -14,25 +14,11 @@ from markupsafe import Markup
 
 QUOTE_LISTS = {"quotes", "quote_details", "search", "speaker_timeline", "reported_via"}
 
-DETAILS_SQL = """
-select quotes.id, quotes.text, quotes.kind, quotes.said, quotes.said_precision, quotes.said_wording,
-  quotes.role, quotes.spelled_as, speakers.name as speaker, speakers.kind as speaker_kind,
-  speakers.wikidata, venues.name as venue, via.name as reported_via,
-  articles.title as article, articles.author, articles.published, articles.url,
-  outlets.name as outlet
-from quotes
-  join speakers on speakers.id = quotes.speaker_id
-  join articles on articles.id = quotes.article_id
-  join outlets on outlets.id = quotes.outlet_id
-  left join venues on venues.id = quotes.venue_id
-  left join outlets as via on via.id = quotes.reported_via_id
-where quotes.id in (select value from json_each(:ids))
-"""
-
-
 async def quote_details(datasette, ids):
     db = datasette.get_database("quotes")
-    rows = await db.execute(DETAILS_SQL, {"ids": json.dumps(ids)})
+    rows = await db.execute(
+        "select * from quote_details where id in (select value from json_each(:ids))", {"ids": json.dumps(ids)}
+    )
     by_id = {row["id"]: dict(row) for row in rows}
     return [by_id[i] for i in ids if i in by_id]
 

@@ -9,20 +9,6 @@ from markupsafe import Markup, escape
 
 MARK_START, MARK_END = "\u27e6", "\u27e7"
 
-DETAILS_SQL = """
-select speakers.name as speaker, quotes.speaker_id, quotes.spelled_as, quotes.role,
-  quotes.said, quotes.said_wording, quotes.kind, venues.name as venue,
-  articles.id as article_id, articles.title as article, articles.url,
-  outlets.name as outlet, articles.published
-from quotes
-  join speakers on speakers.id = quotes.speaker_id
-  join articles on articles.id = quotes.article_id
-  join outlets on outlets.id = quotes.outlet_id
-  left join venues on venues.id = quotes.venue_id
-where quotes.id = :id
-"""
-
-
 def marked(text: str) -> Markup:
     """Escape `text`, then turn the search markers into <mark> elements."""
     html = str(escape(text))
@@ -60,7 +46,7 @@ def render_cell(row, value, column, table, database, datasette):
 
         async def render():
             db = datasette.get_database("quotes")
-            found = (await db.execute(DETAILS_SQL, {"id": row["id"]})).first()
+            found = (await db.execute("select * from quote_details where id = :id", {"id": row["id"]})).first()
             base_url = datasette.setting("base_url")
             return quotation(value, dict(found) if found else None, base_url)
 

@@ -92,12 +92,17 @@ CREATE TABLE facet_counts (
     count INTEGER NOT NULL,
     PRIMARY KEY ([column], value)
 );
+-- Every quote with names for ids: for reading, exporting, and the site's plugins.
 CREATE VIEW quote_details AS
 SELECT
     quotes.id,
     quotes.said,
     quotes.said_precision,
+    quotes.said_wording,
     speakers.name AS speaker,
+    quotes.speaker_id,
+    speakers.kind AS speaker_kind,
+    speakers.wikidata,
     quotes.spelled_as,
     quotes.role,
     venues.name AS venue,
@@ -105,6 +110,8 @@ SELECT
     quotes.text,
     via.name AS reported_via,
     articles.title AS article,
+    quotes.article_id,
+    articles.author,
     outlets.name AS outlet,
     articles.published,
     articles.url
