@@ -255,7 +255,7 @@ def attribute(text: str, quotations: list[Quotation]) -> None:
         sentence_start, sentence_end = _sentence_bounds(text, quote.start, quote.end, ends)
         before = text[sentence_start: quote.start]
         after = text[quote.end: sentence_end]
-        quote.kind = _kind(text, quote, before)
+        quote.kind = _kind(quote, before)
         found = (_match_agent(before, after, quote.end) or _match_after(after, quote.end)
                  or _match_before(before, sentence_start) or _match_introduction(text, quote.start, ends))
         if found:
@@ -372,7 +372,7 @@ def _match_before(before: str, offset: int):
     return best
 
 
-def _kind(text, quote, before):
+def _kind(quote, before):
     """`full` when the quotation stands as speech on its own; `partial` inside a sentence."""
     stripped = before.rstrip()
     if not stripped or stripped[-1] in ":,.!?(\u2014-" or stripped.endswith(("said", "says", "added", "asked", "wrote", "tweeted", "told")):
@@ -514,12 +514,6 @@ def resolve_date(context: str, published: datetime.date):
             return day.isoformat(), match.group(0)
         return f"{year:04d}-{month:02d}", match.group(0)
     return None, None
-
-
-@dataclass
-class Draft:
-    quotations: list[Quotation]
-    new_speakers: dict  # proposed id -> name
 
 
 def slugify(name: str) -> str:
