@@ -94,14 +94,20 @@ def raw_floor(database: Path, scratch: Path) -> float:
     return elapsed
 
 
+def vocabulary_connection(database: Path) -> sqlite3.Connection:
+    """A read-only connection with `temp.vocab`: every indexed term and how many quotes hold it."""
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    conn.execute("create virtual table temp.vocab using fts5vocab(main, quotes_fts, 'row')")
+    return conn
+
+
 def search_terms(database: Path, rng: random.Random, per_class: int) -> dict:
     """Distinct real terms of each class, by the number of quotes that contain them.
 
     Every term is distinct, so no measured request is answered from the site's
     response cache: the latencies are those of searches run for the first time.
     """
-    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    conn.execute("create virtual table temp.vocab using fts5vocab(main, quotes_fts, 'row')")
+    conn = vocabulary_connection(database)
     total = conn.execute("select count(*) from quotes").fetchone()[0]
     vocab = conn.execute("select term, doc from temp.vocab where term glob '[a-z][a-z]*'").fetchall()
 
@@ -126,8 +132,7 @@ def search_terms(database: Path, rng: random.Random, per_class: int) -> dict:
 
 def distinct_searches(database: Path, rng: random.Random, count: int) -> list:
     """Many different two-word searches, for throughput that no cache can help."""
-    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    conn.execute("create virtual table temp.vocab using fts5vocab(main, quotes_fts, 'row')")
+    conn = vocabulary_connection(database)
     words = [t for (t,) in conn.execute("select term from temp.vocab where term glob '[a-z][a-z]*' and doc > 100")]
     return [search_path(f"{rng.choice(words)} {rng.choice(words)}") for _ in range(count)]
 

@@ -10,6 +10,7 @@ import pytest
 from conftest import ROOT, SiteClient, run_build
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench import vocabulary_connection  # noqa: E402
 from generate import write_corpus  # noqa: E402
 
 
@@ -26,8 +27,7 @@ def large(tmp_path_factory):
 
 
 def most_common_term(path):
-    conn = sqlite3.connect(path)
-    conn.execute("create virtual table temp.vocab using fts5vocab(main, quotes_fts, 'row')")
+    conn = vocabulary_connection(path)
     return conn.execute("select term, doc from temp.vocab order by doc desc limit 1").fetchone()
 
 
