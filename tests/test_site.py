@@ -259,3 +259,53 @@ def test_the_response_cache_is_bounded():
     assert list(cache.entries) == [4, 2, 5]
     cache.put(6, {"status": 200}, b"z" * (module.MAX_RESPONSE_BYTES + 1))
     assert 6 not in cache.entries
+
+
+def registered_functions(client):
+    """The SQL functions the site's plugins add to a connection (beyond SQLite's own)."""
+    import sqlite3
+
+    from datasette.plugins import pm
+
+    def names(conn):
+        return {row[0] for row in conn.execute("select name from pragma_function_list")}
+
+    plain, prepared = sqlite3.connect(":memory:"), sqlite3.connect(":memory:")
+    pm.hook.prepare_connection(conn=prepared, database="quotes", datasette=client.datasette)
+    try:
+        return sorted(names(prepared) - names(plain))
+    finally:
+        plain.close()
+        prepared.close()
+
+
+HOSTILE_ARGUMENTS = [
+    "'quotes_fts] where [quotes_fts] match fts_query(?) union all select 1 --'",
+    "(with recursive c(x) as (select 1 union all select x+1 from c limit 30000000) select count(*) from c)",
+    "null", "x'00ff'", "1e308", "-9223372036854775808", "'\"'", "'{text} : NEAR(a b)'", "'*'",
+]
+
+
+def test_every_registered_sql_function_binds_its_arguments(client):
+    """Each function the plugins register, called through the public ?sql= with hostile
+    arguments, answers at once with a result or a clean 400: none runs SQL of its own."""
+    import time
+
+    functions = registered_functions(client)
+    assert "fts_query" in functions and "matching_ids" not in functions
+    for name in functions:
+        for argument in HOSTILE_ARGUMENTS:
+            for arity in (1, 2, 3):
+                sql = f"select {name}({', '.join([argument] * arity)})"
+                start = time.perf_counter()
+                response = client.get(f"/quotes.json?sql={urlquote(sql)}&_shape=array")
+                assert time.perf_counter() - start < 2.5, sql
+                assert response.status_code in (200, 400), (sql, response.status_code)
+
+
+@pytest.mark.parametrize("spelling", ["Nabenzia", "Vasily Nabenzia", "Vassily Nebenzia", "nebenzia"])
+def test_speaker_column_search_finds_every_spelling(client, seed_conn, spelling):
+    expected = {row[0] for row in seed_conn.execute("select id from quotes where speaker_id = 'vassily-nebenzia'")}
+    rows = client.json(f"/quotes/quotes.json?_search_speaker={urlquote(spelling)}&_shape=array&_size=max")
+    assert {row["id"] for row in rows} == expected
+    assert client.json("/quotes/quotes.json?_search_speaker=cluster&_shape=array") == []

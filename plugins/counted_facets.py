@@ -1,0 +1,144 @@
+"""The quotes table's default facets, exact where that is affordable and plainly
+marked where it is not. Declared in metadata.yml as `{counted: column}`.
+
+- The whole table: counts made at build time (`facet_counts`), exact.
+- A filtered or searched page with up to FACET_ROWS matching quotes: every one is
+  counted, all facets in one query.
+- More than FACET_ROWS matches (a very common word at a million quotes): the
+  newest FACET_ROWS matches are counted, and each facet says so in its JSON,
+  `"exact": false, "counted_rows": 10000` (of `filtered_table_rows_count`), and
+  on the page. A facet is never shown as exact when it is not.
+
+If the counting query outlives `facet_time_limit_ms`, every facet of this kind is
+listed in `facets_timed_out`, as Datasette does for its own.
+"""
+
+from datasette import hookimpl
+from datasette.database import QueryInterrupted
+from datasette.facets import ColumnFacet
+from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+from datasette.utils.asgi import BadRequest
+
+FACET_ROWS = 10_000
+
+
+class CountedFacet(ColumnFacet):
+    type = "counted"
+
+    async def suggest(self):
+        return []
+
+    async def facet_results(self):
+        configs = self.get_configs()
+        if not configs:
+            return [], []
+        db = self.ds.get_database(self.database)
+        table_columns = await db.table_columns(self.table)
+        columns = [config["config"].get("simple") for config in configs]
+        if any(column not in table_columns for column in columns):
+            raise BadRequest(f"_facet_counted must name columns of {self.table}")
+        size = self.get_facet_size()
+        if self.table == "quotes" and " where " not in self.sql.lower():
+            sql, params = _precounted_sql(columns, size), {}
+        else:
+            sql, params = _counting_sql(self._matched_rows(columns), columns, size), self.params
+            params = {**params, **self._window_params()}
+        try:
+            rows = await db.execute(sql, params, truncate=False,
+                                    custom_time_limit=self.ds.setting("facet_time_limit_ms"))
+        except QueryInterrupted:
+            return [], columns
+        counted = {i: [] for i in range(-1, len(columns))}
+        for row in rows:
+            counted[row["facet"]].append(row)
+        # How many rows were counted: all of them, or the newest FACET_ROWS.
+        counted_rows = counted[-1][0]["count"] if counted[-1] else None
+        exact = counted_rows is None or counted_rows < FACET_ROWS or self.row_count == counted_rows
+        results = []
+        for i, (config, column) in enumerate(zip(configs, columns)):
+            facet = await self._facet(column, counted[i], size, config["source"])
+            facet["exact"] = exact
+            if not exact:
+                facet["counted_rows"] = counted_rows
+            results.append(facet)
+        return results, []
+
+    def _matched_rows(self, columns):
+        """SQL for the facet columns of the newest FACET_ROWS matching quotes (all, if fewer)."""
+        search = _lone_search(self.request)
+        if search:  # read a search's newest matches straight from the index
+            wanted = ", ".join("quotes." + escape_sqlite(c) for c in columns)
+            return (f"select {wanted} from quotes_fts join quotes on quotes.id = quotes_fts.rowid "
+                    f"where quotes_fts match :{search} and quotes_fts.rowid < :facet_bound "
+                    f"order by quotes_fts.rowid desc limit :facet_rows")
+        wanted = ", ".join(escape_sqlite(c) for c in columns)
+        return f"select {wanted} from ({self.sql}) order by id desc limit :facet_rows"
+
+    def _window_params(self):
+        last = self.request.args.get("_next", "").split(",")[-1]
+        bound = int(last) if last.isascii() and last.isdigit() and len(last) < 19 else 2**63 - 1
+        return {"facet_rows": FACET_ROWS, "facet_bound": bound}
+
+    async def _facet(self, column, rows, size, source):
+        values = [row["value"] for row in rows[:size]]
+        labels = await self.ds.expand_foreign_keys(self.database, self.table, column, values)
+        pairs = self.get_querystring_pairs()
+        results = []
+        for row in rows[:size]:
+            selected = (column, str(row["value"])) in pairs
+            if selected:
+                toggle = path_with_removed_args(self.request, {column: str(row["value"])})
+            else:
+                toggle = path_with_added_args(self.request, {column: row["value"]})
+            results.append({
+                "value": row["value"],
+                "label": labels.get((column, row["value"]), row["value"]),
+                "count": row["count"],
+                "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle)),
+                "selected": selected,
+            })
+        facet = {
+            "name": column,
+            "type": "column",
+            "hideable": source != "metadata",
+            "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet": column})),
+            "results": results,
+            "truncated": len(rows) > size,
+        }
+        return facet
+
+
+def _lone_search(request):
+    """The SQL parameter of the search when a search is the page's only filter, newest
+    first (plugins/search.py names it `search` or `search_<column>`)."""
+    searches = [name for name in request.args if name.startswith("_search") and name != "_searchmode"]
+    filters = [name for name in request.args if not name.startswith("_") or "__" in name
+               or name in ("_where", "_sort") or name.startswith("_filter")]
+    if len(searches) != 1 or filters or request.args.get("_sort_desc", "id") != "id":
+        return None
+    return searches[0][1:]
+
+
+def _precounted_sql(columns, size):
+    """Counts for the whole table, made at build time; `facet` is the facet's position."""
+    return " union all ".join(
+        f"select * from (select {i} as facet, value, count from facet_counts "
+        f"where [column] = '{column}' order by count desc, value limit {size + 1})"
+        for i, column in enumerate(columns)
+    )
+
+
+def _counting_sql(matched, columns, size):
+    """All facets counted over `matched` in one query; facet -1 is the number of rows counted."""
+    parts = ["select -1 as facet, null as value, count(*) as count from matched"] + [
+        f"select * from (select {i} as facet, {escape_sqlite(column)} as value, count(*) as count "
+        f"from matched where {escape_sqlite(column)} is not null group by value "
+        f"order by count desc, value limit {size + 1})"
+        for i, column in enumerate(columns)
+    ]
+    return f"with matched as materialized ({matched}) " + " union all ".join(parts)
+
+
+@hookimpl
+def register_facet_classes():
+    return [CountedFacet]
