@@ -1,5 +1,6 @@
 """The real pages in headless Chromium (Debian's, driven by Playwright): what a visitor sees.
 
+Every test fails on an uncaught error, a console error or a response of 400 or above.
 Screenshots are saved in test-artifacts/ for a person to look at.
 """
 
@@ -62,17 +63,61 @@ def browser():
         browser.close()
 
 
+# datasette-vega 0.6.2 adds its chart tool to every page with a JSON export link, looking
+# for the rows table with `querySelector("table.rows-and-columns").parentNode`. A search with
+# no matches has no rows table, so its bundled script throws. The bug is in the plugin's
+# script, not in this repo; this one error is let through on the page of a search with no
+# matches, and nowhere else.
+VEGA_NO_ROWS_TABLE = "TypeError: Cannot read properties of null (reading 'parentNode')"
+
+
 @pytest.fixture
-def page(browser):
+def problems():
+    """What went wrong in the browser while a test ran; each test fails unless it stays empty."""
+    return []
+
+
+@pytest.fixture
+def page(browser, problems):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(error.stack or str(error)))
+    page.on("pageerror", lambda error: problems.append(f"uncaught error on {page.url}: {error.stack or error}"))
+    page.on("console", lambda message: problems.append(f"console error on {page.url}: {message.text}")
+            if message.type == "error" else None)
+    page.on("response", lambda response: problems.append(f"{response.status} for {response.url}")
+            if response.status >= 400 else None)
     yield page
     context.close()
-    # datasette-vega 0.6.2 throws on result pages with no rows table; that one is not ours.
-    ours = [e for e in errors if "datasette_vega" not in e]
-    assert ours == [], ours
+    assert problems == [], problems
+
+
+def allow_vega_error_on_a_page_without_rows(problems, page):
+    """Drop datasette-vega's known error (see VEGA_NO_ROWS_TABLE), only on this page with no rows table."""
+    assert page.locator("table.rows-and-columns").count() == 0
+    problems[:] = [p for p in problems if not (
+        p.startswith(f"uncaught error on {page.url}: {VEGA_NO_ROWS_TABLE}") and "/datasette_vega/main." in p)]
+
+
+def test_browser_problems_are_caught(page, problems, server):
+    """The listeners work: a stylesheet answering 404, a console error and an uncaught error are all seen."""
+    page.goto(server + "/quotes")
+    with page.expect_response("**/-/static/missing.css"):
+        page.evaluate("""() => {
+            const link = document.createElement('link');
+            link.rel = 'stylesheet';
+            link.href = '/-/static/missing.css';
+            document.head.appendChild(link);
+        }""")
+    page.evaluate("console.error('something broke')")
+    page.evaluate("""() => {
+        const script = document.createElement('script');
+        script.textContent = "throw new Error('thrown by a script')";
+        document.head.appendChild(script);
+    }""")
+    expected = {f"404 for {server}/-/static/missing.css", f"console error on {server}/quotes: something broke"}
+    assert expected <= set(problems), problems
+    assert any("thrown by a script" in p for p in problems), problems
+    problems.clear()
 
 
 def test_table_page_search_highlights_and_facets(page, server):
@@ -92,10 +137,11 @@ def test_table_page_search_highlights_and_facets(page, server):
     assert "used cluster munitions" in page.locator("td.col-text").inner_text()
 
 
-def test_hostile_search_term_stays_text(page, server):
+def test_hostile_search_term_stays_text(page, problems, server):
     page.goto(server + "/quotes/quotes?_search=%3Cimg%20src%3Dx%20onerror%3Dwindow.hacked%3D1%3E")
     assert page.evaluate("window.hacked") is None
     assert page.locator("input[name=_search]").input_value() == "<img src=x onerror=window.hacked=1>"
+    allow_vega_error_on_a_page_without_rows(problems, page)
 
 
 def test_quotes_per_month_chart_is_drawn(page, server):
