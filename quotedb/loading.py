@@ -7,6 +7,10 @@ problem found, each located as `path:line: field: message`.
 import difflib
 import gc
 import hashlib
+import json
+import os
+import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,21 +18,24 @@ from typing import Optional
 
 from pydantic import BaseModel, ValidationError
 
-from .records import Article, ArticleFile, ArticleLine, Quote, Speaker, SpeakerRegistry
-from .yaml_source import YamlDocument, YamlProblem, read_yaml
+from .records import (
+    INVISIBLE, SLUG_PATTERN, Article, ArticleFile, ArticleLine, Quote, Speaker, SpeakerRegistry,
+)
+from .yaml_source import MAX_FILE_BYTES, YamlDocument, YamlProblem, read_yaml
 
 SPEAKERS_FILE = "speakers.yml"
+RECORD_SUFFIXES = (".yml", ".yaml", ".jsonl")
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
     path: str
-    line: int
+    line: int  # 0 when the problem is the file or folder itself
     field: str
     message: str
 
     def __str__(self):
-        where = f"{self.path}:{self.line}:"
+        where = f"{self.path}:{self.line}:" if self.line else f"{self.path}:"
         return f"{where} {self.field}: {self.message}" if self.field else f"{where} {self.message}"
 
 
@@ -72,20 +79,22 @@ def load_records(records_dir) -> Records:
 def _load_records(records_dir: Path) -> Records:
     if not records_dir.is_dir():
         raise InvalidRecords([Problem(str(records_dir), 1, "", "no such records directory")])
-    problems = []
+    problems, warnings = [], []
     speakers = _load_speakers(records_dir / SPEAKERS_FILE, problems)
+    index = SpeakerIndex(speakers) if speakers is not None else None
+    # Quotes are checked against the registry as they are validated, with their other fields.
+    context = {"speakers": index} if index else None
     articles = []
-    for path in _article_paths(records_dir):
+    for path in _record_paths(records_dir, problems, warnings):
         if path.suffix == ".jsonl":
-            articles.extend(_load_article_lines(path, records_dir, problems))
+            articles.extend(_load_article_lines(path, records_dir, problems, context))
         else:
-            loaded = _load_article(path, records_dir, problems)
+            loaded = _load_article(path, records_dir, problems, warnings, context)
             if loaded:
                 articles.append(loaded)
     problems.extend(_check_article_ids(articles))
-    warnings = []
-    if speakers is not None:
-        problems.extend(_check_quotes(speakers, articles, warnings))
+    if index:
+        problems.extend(_check_quotes(index, articles, warnings))
     if problems:
         raise InvalidRecords(problems)
     return Records(speakers=speakers, articles=articles, warnings=sorted(warnings))
@@ -100,23 +109,101 @@ def load_speakers(records_dir) -> list[Speaker]:
     return speakers
 
 
-def _article_paths(records_dir: Path):
-    paths = [
-        path
-        for pattern in ("*.yml", "*.yaml", "*.jsonl")
-        for path in records_dir.rglob(pattern)
-        if path != records_dir / SPEAKERS_FILE
-        and not any(part.startswith(".") for part in path.relative_to(records_dir).parts)
-    ]
-    return sorted(paths)
+class SpeakerIndex:
+    """The registry's ids and names, as quotes are checked against them."""
+
+    def __init__(self, speakers):
+        self.names_of = {speaker.id: {_name_key(name) for name in speaker.names} for speaker in speakers}
+
+    def check_speaker(self, speaker_id: str):
+        if speaker_id not in self.names_of:
+            close = difflib.get_close_matches(speaker_id, self.names_of, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else f"; add it to {SPEAKERS_FILE}"
+            raise ValueError(f"unknown speaker {speaker_id!r}{hint}")
+
+    def check_spelling(self, speaker_id: str, spelled_as: str):
+        names = self.names_of.get(speaker_id)
+        if names is not None and _name_key(spelled_as) not in names:
+            raise ValueError(
+                f"{spelled_as!r} is not a name of {speaker_id!r}; add it to its aliases in {SPEAKERS_FILE}"
+            )
 
 
-def _read(path: Path, model: type[BaseModel], problems: list):
+def _record_paths(records_dir: Path, problems, warnings) -> list[Path]:
+    """Every record file under `records_dir`; what is left out is said, and why."""
+    found, folders = [], [records_dir]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as error:
+            problems.append(Problem(str(folder), 0, "", f"cannot read the folder: {_reason(error)}"))
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            skipped = _why_skipped(entry)
+            if skipped:
+                warnings.append(Problem(str(path), 0, "", f"skipped: {skipped}"))
+            elif entry.is_dir(follow_symlinks=False):
+                folders.append(path)
+            elif entry.name.endswith(RECORD_SUFFIXES) and path != records_dir / SPEAKERS_FILE:
+                found.append(path)
+    return sorted(found)
+
+
+def _why_skipped(entry: os.DirEntry) -> Optional[str]:
+    """Why a folder or record file is not read; None when it is, or is no record."""
+    record_like = entry.name.lower().endswith(RECORD_SUFFIXES)
+    if entry.is_symlink():
+        try:
+            to_folder = entry.is_dir()
+        except OSError:
+            to_folder = False
+        if record_like or to_folder:
+            return "a symbolic link; records are read from real files and folders only"
+        return None  # an archived text may be a link
+    folder = entry.is_dir(follow_symlinks=False)
+    if not (folder or record_like):
+        return None
+    if entry.name.startswith("."):
+        return f"a hidden {'folder' if folder else 'file'}"
+    if not folder and not entry.name.endswith(RECORD_SUFFIXES):
+        return "record file names end in lower-case .yml, .yaml or .jsonl"
+    return None
+
+
+_FILE_KINDS = {
+    stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
+}
+
+
+def _open_regular(path: Path):
+    """Open a regular file for reading. A FIFO would hang the build and a device
+    might never end, so the file is opened without blocking, then checked."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        kind = _FILE_KINDS.get(stat.S_IFMT(os.fstat(fd).st_mode))
+        if kind:
+            raise OSError(f"is {kind}, not a regular file")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def _read(path: Path, model: type[BaseModel], problems: list, context=None):
     """Parse and validate one file; returns (model instance, document) or None."""
     try:
-        document = read_yaml(path.read_bytes())
+        with _open_regular(path) as handle:
+            document = read_yaml(handle.read(MAX_FILE_BYTES + 1))
     except OSError as error:
-        problems.append(Problem(str(path), 1, "", f"cannot read file: {error.strerror}"))
+        problems.append(Problem(str(path), 0, "", f"cannot read the file: {_reason(error)}"))
         return None
     except YamlProblem as problem:
         problems.append(Problem(str(path), problem.line, "", problem.message))
@@ -129,7 +216,7 @@ def _read(path: Path, model: type[BaseModel], problems: list):
         )
         return None
     try:
-        return model.model_validate(document.data), document
+        return model.model_validate(document.data, context=context), document
     except ValidationError as error:
         problems.extend(_problems_from(error, model, document, str(path)))
         return None
@@ -165,12 +252,31 @@ def _load_speakers(path: Path, problems):
     return registry.speakers if len(problems) == before else None
 
 
-def _load_article(path: Path, records_dir: Path, problems):
-    loaded = _read(path, ArticleFile, problems)
+def _load_article(path: Path, records_dir: Path, problems, warnings, context):
+    if not _is_article_id(path.stem):
+        problems.append(
+            Problem(
+                str(path), 0, "",
+                "the file name is the article's id: lower-case letters and digits joined by - "
+                "(like 2024-01-07-outlet-short-title)",
+            )
+        )
+    loaded = _read(path, ArticleFile, problems, context)
+    archived_text = _read_archive(path.with_suffix(".txt"), problems)
     if not loaded:
         return None
     record, document = loaded
-    archive = path.with_suffix(".txt")
+    for index in range(len(record.quotes)):
+        commented = document.commented.get(("quotes", index, "text"))
+        if commented:
+            line, comment = commented
+            warnings.append(
+                Problem(
+                    str(path), line, "text",
+                    f"ends before {comment!r}, which YAML reads as a comment; "
+                    "put the text in quotes to keep it",
+                )
+            )
     return SourceArticle(
         id=path.stem,
         path=str(path),
@@ -178,23 +284,51 @@ def _load_article(path: Path, records_dir: Path, problems):
         article=record.article,
         quotes=list(record.quotes),
         quote_lines=[document.line_of(("quotes", i)) for i in range(len(record.quotes))],
-        archived_text=archive.read_text(encoding="utf-8", errors="replace") if archive.exists() else None,
+        archived_text=archived_text,
     )
 
 
-def _load_article_lines(path: Path, records_dir: Path, problems):
+def _is_article_id(name: str) -> bool:
+    return len(name) <= 100 and re.fullmatch(SLUG_PATTERN, name) is not None
+
+
+def _read_archive(path: Path, problems) -> Optional[str]:
+    """The article's text archived beside its record, when kept."""
+    try:
+        with _open_regular(path) as handle:
+            return handle.read().decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        problems.append(Problem(str(path), 0, "", f"cannot read the archived text: {_reason(error)}"))
+        return None
+
+
+def _load_article_lines(path: Path, records_dir: Path, problems, context):
     """Articles from a JSON lines file, one per line; problems located by line."""
     record_file = path.relative_to(records_dir).as_posix()
     try:
-        handle = open(path, "rb")
+        handle = _open_regular(path)
     except OSError as error:
-        problems.append(Problem(str(path), 1, "", f"cannot read file: {error.strerror}"))
+        problems.append(Problem(str(path), 0, "", f"cannot read the file: {_reason(error)}"))
         return
     with handle:
-        yield from _parse_lines(handle, path, record_file, problems)
+        yield from _parse_lines(handle, path, record_file, problems, context)
 
 
-def _parse_lines(handle, path, record_file, problems):
+class _DuplicateKey(Exception):
+    pass
+
+
+def _refuse_duplicate_keys(pairs):
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen = set()
+        raise _DuplicateKey(next(key for key, _ in pairs if key in seen or seen.add(key)))
+    return data
+
+
+def _parse_lines(handle, path, record_file, problems, context):
     for number, raw in enumerate(handle, start=1):
         if not raw.strip():
             continue
@@ -204,13 +338,18 @@ def _parse_lines(handle, path, record_file, problems):
             problems.append(Problem(str(path), number, "", f"not valid UTF-8 (byte 0x{raw[error.start]:02x})"))
             continue
         try:
-            record = ArticleLine.model_validate_json(line)
+            record = ArticleLine.model_validate(
+                json.loads(line, object_pairs_hook=_refuse_duplicate_keys), context=context
+            )
+        except json.JSONDecodeError as error:
+            problems.append(Problem(str(path), number, "", f"JSON syntax: {error.msg} (column {error.colno})"))
+            continue
+        except _DuplicateKey as duplicate:
+            problems.append(Problem(str(path), number, str(duplicate), "duplicate key"))
+            continue
         except ValidationError as error:
             for item in error.errors():
                 loc = item["loc"]
-                if item["type"] == "json_invalid":
-                    problems.append(Problem(str(path), number, "", f"JSON syntax: {item['ctx']['error']}"))
-                    continue
                 field_name = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
                 problems.append(Problem(str(path), number, field_name, _message(item, loc, ArticleLine)))
             continue
@@ -235,30 +374,18 @@ def _check_article_ids(articles):
         first.setdefault(source.id, source.path)
 
 
-def _check_quotes(speakers, articles, warnings):
-    by_id = {speaker.id: speaker for speaker in speakers}
-    names_of = {speaker.id: {_name_key(name) for name in speaker.names} for speaker in speakers}
+def _check_quotes(index: SpeakerIndex, articles, warnings):
+    """What needs more than one quote: dates against the article, duplicates, names in the archive."""
     said_where = {}  # (speaker, digest of normalized text) -> (path, line)
     speakers_of_text = {}  # digest of normalized text -> (speaker, path, line)
     for source in articles:
         archived = _name_key(source.archived_text) if source.archived_text else None
         for quote, line in zip(source.quotes, source.quote_lines):
-            speaker = by_id.get(quote.speaker)
-            if speaker is None:
-                close = difflib.get_close_matches(quote.speaker, by_id, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else f"; add it to {SPEAKERS_FILE}"
-                yield Problem(source.path, line, "speaker", f"unknown speaker {quote.speaker!r}{hint}")
-            elif quote.spelled_as and _name_key(quote.spelled_as) not in names_of[speaker.id]:
-                yield Problem(
-                    source.path, line, "spelled_as",
-                    f"{quote.spelled_as!r} is not a name of {speaker.id!r}; "
-                    f"add it to its aliases in {SPEAKERS_FILE}",
-                )
-            elif archived and not any(name in archived for name in names_of[speaker.id]):
+            if archived and not any(name in archived for name in index.names_of[quote.speaker]):
                 warnings.append(
                     Problem(
                         source.path, line, "speaker",
-                        f"no name of {speaker.id!r} appears in the archived article text",
+                        f"no name of {quote.speaker!r} appears in the archived article text",
                     )
                 )
             if quote.said.is_after(source.article.published):
@@ -289,13 +416,15 @@ _QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u20
 
 
 def normalize_text(text: str) -> str:
-    """Text as compared for duplicates: case, quote style, spacing and end punctuation ignored."""
+    """Text as compared for duplicates: case, quote style, spacing, invisible characters
+    and end punctuation ignored."""
     if text.isascii():
         text = text.lower()
         if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\x0b" in text or "\x0c" in text:
             text = " ".join(text.split())
     else:
-        text = " ".join(unicodedata.normalize("NFKC", text).translate(_QUOTE_MARKS).casefold().split())
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTE_MARKS)
+        text = " ".join(INVISIBLE.sub("", text).casefold().split())
     return text.strip(" .,;:!?\"'")
 
 

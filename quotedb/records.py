@@ -29,20 +29,47 @@ Precision = Literal["day", "month", "year", "unknown"]
 
 MAX_TEXT_LENGTH = 5000
 
-Slug = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=100)
-]
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=100)]
+
+# Control characters but tab and line breaks: no file can hold them raw, but
+# YAML ("\0", "\x1b") and JSON ("\u0000") escapes can.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Unicode's default-ignorable code points: nothing shows where they stand (zero-width
+# space and joiners, soft hyphen, bidi marks, variation selectors, Hangul fillers).
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
 
 
-def _not_blank(text: str) -> str:
-    if not text.strip():
-        raise ValueError("must not be empty or only white space")
+def _no_control_characters(text: str) -> str:
+    control = _CONTROL.search(text)
+    if control:
+        raise ValueError(
+            f"holds the control character U+{ord(control.group()):04X}; only tabs and line breaks are allowed"
+        )
     return text
 
 
-Name = Annotated[str, StringConstraints(max_length=300), AfterValidator(_not_blank)]
-ShortText = Annotated[str, StringConstraints(max_length=1000)]
-Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2000)]
+def _visible(text: str) -> str:
+    """Text that shows something: not empty, not only spaces or invisible characters."""
+    _no_control_characters(text)
+    if not text.strip():
+        raise ValueError("must not be empty or only white space")
+    if not text.isascii() and not INVISIBLE.sub("", text).strip():
+        raise ValueError("holds only invisible characters (such as zero-width spaces)")
+    return text
+
+
+Name = Annotated[str, StringConstraints(max_length=300), AfterValidator(_visible)]
+ShortText = Annotated[str, StringConstraints(max_length=1000), AfterValidator(_no_control_characters)]
+Url = Annotated[
+    str,
+    StringConstraints(pattern=r"^https?://\S+$", max_length=2000),
+    AfterValidator(_no_control_characters),
+]
 
 
 @dataclass(frozen=True, order=True)
@@ -69,13 +96,13 @@ PARTIAL_DATE_PATTERN = r"^(\d{4}(-\d{2}(-\d{2})?)?|unknown)$"
 
 
 def parse_partial_date(value) -> PartialDate:
-    """Read "2023-12-31", "2023-11", "2023", 2023 or unknown/null."""
+    """Read "2023-12-31", "2023-11", "2023", a year written as a number, or unknown/null."""
     if isinstance(value, PartialDate):
         return value
     if value is None:
         return PartialDate(None, "unknown")
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = f"{value:04d}"
+    if type(value) is int and 1000 <= value <= 9999:
+        value = str(value)
     if isinstance(value, datetime.date):
         value = value.isoformat()
     if not isinstance(value, str):
@@ -83,12 +110,24 @@ def parse_partial_date(value) -> PartialDate:
     return _parse_date_text(value)
 
 
+def parse_day(value) -> datetime.date:
+    """Read "2024-01-07" or a date; a number is refused, not read as seconds since 1970."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a real date") from None
+    raise ValueError(f"{value!r} is not a date: write YYYY-MM-DD")
+
+
 @functools.lru_cache(maxsize=65536)
 def _parse_date_text(value: str) -> PartialDate:
     """Dates repeat across a corpus, so each distinct text is parsed once."""
     if value == "unknown":
         return PartialDate(None, "unknown")
-    if not re.match(PARTIAL_DATE_PATTERN, value):
+    if not re.fullmatch(PARTIAL_DATE_PATTERN, value, re.ASCII):
         raise ValueError(
             f"{value!r} is not a date: write YYYY-MM-DD, YYYY-MM, YYYY or unknown"
         )
@@ -145,7 +184,7 @@ def _quotation_marks_balanced(text: str) -> str:
 QuoteText = Annotated[
     str,
     StringConstraints(max_length=MAX_TEXT_LENGTH),
-    AfterValidator(_not_blank),
+    AfterValidator(_visible),
     AfterValidator(_quotation_marks_balanced),
 ]
 
@@ -186,7 +225,9 @@ class Article(Record):
     title: Name
     outlet: Name
     author: Optional[Name] = None
-    published: Annotated[datetime.date, AfterValidator(_day_not_in_future)] = Field(
+    published: Annotated[
+        datetime.date, BeforeValidator(parse_day), AfterValidator(_day_not_in_future)
+    ] = Field(
         description="Publication date, YYYY-MM-DD"
     )
     url: Optional[Url] = None
@@ -220,6 +261,22 @@ class Quote:
     )
     text: QuoteText = Field(description="The exact words as printed")
     notes: Optional[ShortText] = None
+
+    # With the speakers registry as validation context ("speakers"), a quote's
+    # speaker and spelling are checked against it with its other fields.
+    @field_validator("speaker")
+    @classmethod
+    def _registered(cls, speaker, info: ValidationInfo):
+        if info.context:
+            info.context["speakers"].check_speaker(speaker)
+        return speaker
+
+    @field_validator("spelled_as")
+    @classmethod
+    def _a_name_of_the_speaker(cls, spelled_as, info: ValidationInfo):
+        if info.context and spelled_as is not None and "speaker" in info.data:
+            info.context["speakers"].check_spelling(info.data["speaker"], spelled_as)
+        return spelled_as
 
     @field_validator("precision")
     @classmethod

@@ -3,10 +3,11 @@
 Record files are edited by hand, so every problem must point at a line. We let
 libyaml build the node tree (fast, nesting capped at 1000 by libyaml itself)
 and turn it into plain data ourselves, which lets us refuse what a record never
-needs: aliases (the "billion laughs" attack), custom tags, duplicate keys and
-deep nesting.
+needs: anchors and aliases (the "billion laughs" attack), tags, duplicate keys
+and deep nesting.
 """
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -22,6 +23,13 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
 }
+_TEXT_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"}
+# YAML 1.1 also reads 0x7E8, 03747, 2_0_2_3 and 33:44 as the number 2024 or 2023;
+# only plain decimal digits make a number here, the rest stays text as written.
+_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)")
+# YAML takes raw U+2028 and U+2029 for line breaks and folds the spaces around
+# them away; stand-ins (noncharacters, never in real text) keep them as written.
+_LINE_SEPARATORS = {"\u2028": "\ufdd0", "\u2029": "\ufdd1"}
 _constructor = yaml.constructor.SafeConstructor()
 
 
@@ -35,6 +43,8 @@ class YamlProblem(Exception):
 class YamlDocument:
     data: object
     lines: dict = field(default_factory=dict)  # path tuple -> 1-based line
+    # path tuple -> (line, comment) for a plain (unquoted) value followed by a comment
+    commented: dict = field(default_factory=dict)
 
     def line_of(self, path) -> int:
         """The line of the value at `path`, or of its nearest enclosing value."""
@@ -58,7 +68,7 @@ def decode(raw: bytes) -> str:
 
 
 def read_yaml(raw: bytes) -> YamlDocument:
-    text = decode(raw)
+    text = _protect_line_separators(decode(raw))
     if not text.strip():
         raise YamlProblem(1, "file is empty")
     try:
@@ -75,39 +85,94 @@ def read_yaml(raw: bytes) -> YamlDocument:
     if root is None:
         raise YamlProblem(1, "file holds no YAML document")
     document = YamlDocument(data=None)
-    document.data = _to_data(root, (), document.lines, set(), 0)
+    document.data = _Converter(text, document).data(root, (), 0)
     return document
 
 
-def _to_data(node, path, lines, seen, depth):
-    if id(node) in seen:  # libyaml hands back the anchored node itself for an alias
-        where = lines.get(path) or lines.get(path[:-1], 1)
-        raise YamlProblem(where, "YAML anchors and aliases (&, *) are not allowed in records")
-    seen.add(id(node))
-    line = node.start_mark.line + 1
-    lines.setdefault(path, line)
-    if depth > MAX_DEPTH:
-        raise YamlProblem(line, f"nested more than {MAX_DEPTH} levels deep")
-    if isinstance(node, yaml.MappingNode):
+def _protect_line_separators(text: str) -> str:
+    if "\x85" in text:  # YAML would read it as a line break too, but it is a control character
+        line = text[: text.index("\x85")].count("\n") + 1
+        raise YamlProblem(line, "control character #x0085 is not allowed")
+    if "\u2028" not in text and "\u2029" not in text:
+        return text
+    for separator, stand_in in _LINE_SEPARATORS.items():
+        if stand_in in text:
+            line = text[: text.index(stand_in)].count("\n") + 1
+            raise YamlProblem(line, f"noncharacter U+{ord(stand_in):04X} is not allowed")
+        text = text.replace(separator, stand_in)
+    return text
+
+
+def _restore_line_separators(value: str) -> str:
+    for separator, stand_in in _LINE_SEPARATORS.items():
+        value = value.replace(stand_in, separator)
+    return value
+
+
+class _Converter:
+    """Turns libyaml's node tree into dicts, lists and scalars, noting every line."""
+
+    def __init__(self, text: str, document: YamlDocument):
+        self.source_lines = text.splitlines()  # the same line breaks as libyaml's
+        self.document = document
+        self.restore = "\ufdd0" in text or "\ufdd1" in text
+
+    def data(self, node, path, depth):
+        line = node.start_mark.line + 1
+        self.document.lines.setdefault(path, line)
+        self._refuse_properties(node)
+        if depth > MAX_DEPTH:
+            raise YamlProblem(line, f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.data(item, path + (index,), depth + 1) for index, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node, path, depth):
         data = {}
         for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlProblem(key_node.start_mark.line + 1, "a key must be plain text")
-            key = key_node.value
+                raise YamlProblem(key_line, "a key must be plain text")
+            self._refuse_properties(key_node)
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlProblem(key_node.start_mark.line + 1, "merge keys (<<) are not allowed")
+                raise YamlProblem(key_line, "merge keys (<<) are not allowed")
+            key = key_node.value
             if key in data:
-                raise YamlProblem(key_node.start_mark.line + 1, f"{key}: duplicate key")
-            lines.setdefault(path + (key,), key_node.start_mark.line + 1)
-            data[key] = _to_data(value_node, path + (key,), lines, seen, depth + 1)
+                raise YamlProblem(key_line, f"{key}: duplicate key")
+            self.document.lines.setdefault(path + (key,), key_line)
+            data[key] = self.data(value_node, path + (key,), depth + 1)
         return data
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _to_data(item, path + (index,), lines, seen, depth + 1)
-            for index, item in enumerate(node.value)
-        ]
-    if node.tag == "tag:yaml.org,2002:str" or node.tag == "tag:yaml.org,2002:timestamp":
-        return node.value  # dates stay text: the model reads their precision
-    if node.tag not in _PLAIN_TAGS:
-        raise YamlProblem(line, f"unsupported YAML tag {node.tag}")
-    return _constructor.construct_object(node)
+
+    def _scalar(self, node, path):
+        comment = self._comment_after(node) if not node.style else ""
+        if comment:
+            self.document.commented[path] = (node.end_mark.line + 1, comment)
+        if node.tag in _TEXT_TAGS:  # dates stay text: the model reads their precision
+            return _restore_line_separators(node.value) if self.restore else node.value
+        if node.tag not in _PLAIN_TAGS:
+            raise YamlProblem(node.start_mark.line + 1, f"unsupported YAML tag {node.tag}")
+        if node.tag == "tag:yaml.org,2002:int" and not _DECIMAL.fullmatch(node.value):
+            return node.value
+        return _constructor.construct_object(node)
+
+    def _refuse_properties(self, node):
+        """Refuse an anchor (&a) or a tag (!evil, !!set, !!python/...) on any node."""
+        start = self._text_from(node.start_mark)
+        if start.startswith("&"):
+            raise YamlProblem(
+                node.start_mark.line + 1, "YAML anchors and aliases (&, *) are not allowed in records"
+            )
+        if start.startswith("!"):
+            tag = start.split(maxsplit=1)[0]
+            raise YamlProblem(node.start_mark.line + 1, f"YAML tags ({tag}) are not allowed in records")
+
+    def _comment_after(self, node) -> str:
+        rest = self._text_from(node.end_mark).strip()
+        return rest if rest.startswith("#") else ""
+
+    def _text_from(self, mark) -> str:
+        if mark.line >= len(self.source_lines):
+            return ""
+        return self.source_lines[mark.line][mark.column :]
