@@ -2,6 +2,7 @@
 
     schema   write the JSON Schemas for record files into schema/
     serve    serve a built database with Datasette, immutable, with the site's settings
+             (--watch: rebuild it from quotes/ and restart whenever a record changes)
     settings print settings.json as `--setting NAME VALUE` options (for `datasette publish`)
     draft    draft a record file from an article's plain text, for review
 """
@@ -65,6 +66,9 @@ def main(argv=None) -> int:
     serve.add_argument("database", nargs="?", default="quotes.db")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8001)
+    serve.add_argument("--watch", action="store_true",
+                       help="rebuild the database when a file under --records changes, and restart")
+    serve.add_argument("--records", default="quotes", help="the records --watch rebuilds from (default quotes/)")
     commands.add_parser("settings", help="print the site's settings as datasette options")
     draft = commands.add_parser("draft", help="draft a record file from an article's text")
     draft.add_argument("article", type=Path, help="the article as plain text")
@@ -81,6 +85,8 @@ def main(argv=None) -> int:
         print(shlex.join(site.setting_options()))
     elif args.command == "schema":
         write_schemas(args.directory)
+    elif args.command == "serve" and args.watch:
+        return site.watch(args.database, args.records, args.host, args.port)
     elif args.command == "serve":
         from datasette.cli import cli
 

@@ -1,0 +1,68 @@
+"""`python -m quotedb serve --watch` (what `./run serve --watch` runs): a changed record is
+rebuilt and served; a broken one is reported while the last good database stays served."""
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from conftest import ARTICLE, ROOT, SPEAKERS, run_build, write_records
+
+OLD = "In order to increase the number of casualties they used cluster munitions,"
+NEW = "In order to increase the number of casualties they used cluster bombs,"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def served_texts(url):
+    """The quote texts the server answers with, or None while it is not answering."""
+    try:
+        with urllib.request.urlopen(url + "/quotes/quotes.json?_shape=array&_col=text", timeout=5) as response:
+            return [row["text"] for row in json.load(response)]
+    except OSError:
+        return None
+
+
+def wait_until(condition, log, what):
+    """Poll `condition` until it holds; fail with the server's output if it never does."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"never saw {what}; output:\n{log.read_text()}")
+
+
+def test_serve_watch_rebuilds_on_change_and_keeps_serving_on_a_failed_build(tmp_path):
+    records = write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "2024/a.yml": ARTICLE})
+    article = records / "2024" / "a.yml"
+    database = tmp_path / "quotes.db"
+    assert run_build(records, "--output", database).returncode == 0
+    port, log = free_port(), tmp_path / "serve.log"
+    url = f"http://127.0.0.1:{port}"
+    with open(log, "w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "quotedb", "serve", str(database), "--watch", "--records", str(records),
+             "--port", str(port)], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        wait_until(lambda: served_texts(url) == [OLD], log, "the first database served")
+
+        article.write_text(article.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
+        wait_until(lambda: served_texts(url) == [NEW], log, "the changed quote served")
+
+        article.write_text(article.read_text(encoding="utf-8").replace("vassily-nebenzia", "nobody-known"),
+                           encoding="utf-8")
+        wait_until(lambda: "still serving the previous" in log.read_text(), log, "the failed build reported")
+        assert f"{article}:" in log.read_text() and "nobody-known" in log.read_text()  # the build's own message
+        assert served_texts(url) == [NEW]
+        assert process.poll() is None
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert served_texts(url) is None  # the server stopped with the watcher
