@@ -9,13 +9,13 @@ import re
 from urllib.parse import quote as percent_encode
 
 from datasette import hookimpl
-from datasette.utils.asgi import Response
+from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
 QUOTE_LISTS = {"quotes", "quote_details", "search", "speaker_timeline", "reported_via"}
 
-async def quote_details(datasette, ids):
-    db = datasette.get_database("quotes")
+async def quote_details(datasette, database, ids):
+    db = datasette.get_database(database)
     rows = await db.execute(
         "select * from quote_details where id in (select value from json_each(:ids))", {"ids": json.dumps(ids)}
     )
@@ -93,31 +93,34 @@ def csl_item(quote, site_url="") -> dict:
     return {key: value for key, value in item.items() if value}
 
 
-def _site_url(request) -> str:
-    return f"{request.scheme}://{request.host}/" if request else ""
+def _site_url(datasette) -> str:
+    """The site's public address from metadata.yml (`plugins: quotedb: site_url:`), else its
+    path alone: never the request's Host header, which any client can set."""
+    configured = (datasette.plugin_config("quotedb") or {}).get("site_url")
+    return configured.rstrip("/") + "/" if configured else datasette.setting("base_url")
 
 
 def _can_render(table, query_name, columns, database):
-    return database == "quotes" and (table or query_name) in QUOTE_LISTS and "id" in columns
+    return (table or query_name) in QUOTE_LISTS and "id" in columns
 
 
 def _not_quotes():
-    return Response.text("Citations are offered only for quotes.", status=404)
+    raise NotFound("Citations are offered only for quotes.")
 
 
 async def render_markdown(datasette, columns, rows, request, database, table, query_name):
     if not _can_render(table, query_name, columns, database):
-        return _not_quotes()
-    quotes = await quote_details(datasette, _ids(columns, rows))
-    body = "\n\n".join(markdown_citation(q, _site_url(request)) for q in quotes) + "\n"
+        _not_quotes()
+    quotes = await quote_details(datasette, database, _ids(columns, rows))
+    body = "\n\n".join(markdown_citation(q, _site_url(datasette)) for q in quotes) + "\n"
     return Response.text(body, headers={"Content-Type": "text/markdown; charset=utf-8"})
 
 
 async def render_csl_json(datasette, columns, rows, request, database, table, query_name):
     if not _can_render(table, query_name, columns, database):
-        return _not_quotes()
-    quotes = await quote_details(datasette, _ids(columns, rows))
-    items = [csl_item(q, _site_url(request)) for q in quotes]
+        _not_quotes()
+    quotes = await quote_details(datasette, database, _ids(columns, rows))
+    items = [csl_item(q, _site_url(datasette)) for q in quotes]
     return Response(
         json.dumps(items, ensure_ascii=False, indent=2),
         content_type="application/vnd.citationstyles.csl+json; charset=utf-8",
@@ -175,17 +178,17 @@ def script_json(data) -> Markup:
 
 @hookimpl
 def extra_template_vars(view_name, database, table, request, datasette):
-    if not (view_name == "row" and database == "quotes" and table == "quotes" and request):
+    if not (view_name == "row" and table == "quotes" and request):
         return {}
 
     async def quote_jsonld():
         pks = request.url_vars.get("pks", "")
         if not pks.isdigit():
             return {}
-        quotes = await quote_details(datasette, [int(pks)])
+        quotes = await quote_details(datasette, database, [int(pks)])
         if not quotes:
             return {}
-        page_url = f"{_site_url(request)}quotes/quotes/{pks}"
+        page_url = f"{_site_url(datasette)}quotes/quotes/{pks}"
         return {"quote_jsonld": script_json(quotation_jsonld(quotes[0], page_url))}
 
     return quote_jsonld

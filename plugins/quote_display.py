@@ -38,14 +38,14 @@ def quotation(text, details, base_url="/") -> Markup:
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    if database != "quotes" or not isinstance(value, str):
+    if not isinstance(value, str):
         return None
     if MARK_START in value:
         return marked(value)
     if table == "quotes" and column == "text" and "id" in row.keys():
 
         async def render():
-            db = datasette.get_database("quotes")
+            db = datasette.get_database(database)
             found = (await db.execute("select * from quote_details where id = :id", {"id": row["id"]})).first()
             base_url = datasette.setting("base_url")
             return quotation(value, dict(found) if found else None, base_url)

@@ -1,8 +1,12 @@
-"""Answer 400, not 500, to query parameters Datasette 0.65 does not check itself.
+"""Answer 400, not 500, to query parameters Datasette 0.65 does not check itself, and
+refuse requests that would cost far more than any page should.
 
-Found by tests/test_fuzz.py: `?_next=` on a view must be a whole number (an
-offset), `?_sort=`, `?_sort_desc=` and `?_facet=` must name a column, and no
-`_` parameter but a search may hold a NUL character (it would reach the SQL).
+Found by tests/test_fuzz.py and by trying hard to break the public site:
+`?_next=` on a view must be a whole number (an offset) below 2**63, `?_sort=`,
+`?_sort_desc=` must name a column, `?_facet=` a column or a JSON object naming one,
+filter values that are whole numbers must fit in 64 bits, no `_` parameter but a
+search may hold a NUL character (it would reach the SQL), and a page may ask for
+at most MAX_FACETS facets. Works for a database served under any name.
 """
 
 import json
@@ -11,53 +15,81 @@ from urllib.parse import parse_qsl
 
 from datasette import hookimpl
 
-_TABLE_PATH = re.compile(r"^/quotes/(?P<table>[a-z_]+)(?:\.\w+)?$")
+_TABLE_PATH = re.compile(r"^/(?P<database>[^/.]+)/(?P<table>[^/.]+)(?:\.\w+)?$")
+_WHOLE_NUMBER = re.compile(r"^[+-]?[0-9]+$")
+_HOST = re.compile(rb"^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
+MAX_FACETS = 10
+LARGEST = 2**63 - 1
 
 
 async def _problem(datasette, path: str, query_string: str):
     match = _TABLE_PATH.match(path)
     if not match:
         return None
-    db = datasette.get_database("quotes")
+    try:
+        db = datasette.get_database(route=match.group("database"))
+    except KeyError:
+        return None
     table = match.group("table")
     is_view = table in await db.view_names()
     if not is_view and table not in await db.table_names():
         return None
-    columns = set(await db.table_columns(table)) | {"rowid"}
-    for key, value in parse_qsl(query_string, keep_blank_values=True):
+    columns = set(await db.table_columns(table))
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    if sum(key.startswith("_facet") and key != "_facet_size" for key, _ in pairs) > MAX_FACETS:
+        return f"at most {MAX_FACETS} facets can be asked for at once"
+    for key, value in pairs:
         if "\x00" in key or ("\x00" in value and key.startswith("_") and not key.startswith("_search")):
             return "NUL characters cannot be part of SQL"
-        if key.startswith("_facet") and value.startswith("{") and not _is_json(value):
-            return f"{key} holds malformed JSON"
-        if key in ("_facet", "_facet_date", "_facet_array") and value not in columns and not value.startswith("{"):
-            return f"{key} must name a column of {table}"
-        if key == "_next" and is_view and not value.isdigit():
+        if key == "_facet_size" and not (value == "max" or value.isascii() and value.isdigit()):
+            return "_facet_size must be a whole number or max"
+        if key.startswith("_facet") and key != "_facet_size":
+            problem = _facet_problem(key, value, columns, table)
+            if problem:
+                return problem
+        if key == "_next" and is_view and not _is_offset(value):
             return "_next must be a whole number on this page"
         if key in ("_sort", "_sort_desc") and value not in columns:
             return f"{key} must name a column of {table}"
+        if not key.startswith("_") and _WHOLE_NUMBER.match(value.strip()) and abs(int(value)) > LARGEST:
+            return f"{key}: {value} is too large a number"
     return None
 
 
-def _is_json(text: str) -> bool:
-    try:
-        json.loads(text)
-    except ValueError:
-        return False
-    return True
+def _facet_problem(key, value, columns, table):
+    if value.startswith("{"):
+        try:
+            config = json.loads(value)
+        except ValueError:
+            return f"{key} holds malformed JSON"
+        if not isinstance(config, dict) or not isinstance(config.get("simple", config.get("column")), str):
+            return f'{key} must be a column name or {{"simple": "column"}}'
+        value = config.get("simple", config.get("column"))
+    if value not in columns:
+        return f"{key} must name a column of {table}"
+    return None
+
+
+def _is_offset(value: str) -> bool:
+    return value.isascii() and value.isdigit() and int(value) <= LARGEST
 
 
 @hookimpl
 def asgi_wrapper(datasette):
     def guard(app):
         async def wrapped(scope, receive, send):
-            if scope.get("type") == "http" and scope.get("query_string"):
+            problem = None
+            host = dict(scope.get("headers") or []).get(b"host")
+            if scope.get("type") == "http" and host is not None and not _HOST.match(host):
+                problem = "the Host header is not a host name"
+            elif scope.get("type") == "http" and scope.get("query_string"):
                 problem = await _problem(datasette, scope["path"], scope["query_string"].decode("utf-8", "replace"))
-                if problem:
-                    body = f"Bad request: {problem}.".encode()
-                    await send({"type": "http.response.start", "status": 400,
-                                "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
-                    await send({"type": "http.response.body", "body": body})
-                    return
+            if problem:
+                body = f"Bad request: {problem}.".encode()
+                await send({"type": "http.response.start", "status": 400,
+                            "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+                await send({"type": "http.response.body", "body": body})
+                return
             await app(scope, receive, send)
 
         return wrapped

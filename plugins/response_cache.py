@@ -3,8 +3,10 @@
 Popular pages (the home page, the quotes table, a search many people run, the
 next page of a search) are answered from memory instead of running their SQL
 again. Only anonymous GET requests answered 200 without setting a cookie are
-kept; at most MAX_BYTES in all, least recently used dropped first. A response
-from memory carries `x-quotedb-cache: hit`.
+kept; at most MAX_BYTES in all (keys, headers and bodies counted), least recently
+used dropped first; a URL longer than MAX_URL_BYTES is never kept. A page with a
+part that timed out (a facet, a count) is never kept: the next visitor gets a new
+try, not the degraded page. A response from memory carries `x-quotedb-cache: hit`.
 """
 
 from collections import OrderedDict
@@ -13,6 +15,10 @@ from datasette import hookimpl
 
 MAX_BYTES = 64 * 2**20
 MAX_RESPONSE_BYTES = 2 * 2**20
+MAX_URL_BYTES = 2_000
+ENTRY_OVERHEAD = 500  # the entry's Python objects, roughly
+# What Datasette puts in a page when part of it timed out.
+DEGRADED = (b'class="facets-timed-out"', b'"filtered_table_rows_count": null')
 
 
 class ResponseCache:
@@ -31,14 +37,27 @@ class ResponseCache:
         if key in self.entries or len(body) > MAX_RESPONSE_BYTES:
             return
         self.entries[key] = (start, body)
-        self.size += len(body)
+        self.size += _entry_size(key, start, body)
         while self.size > self.max_bytes:
-            _, (_, dropped) = self.entries.popitem(last=False)
-            self.size -= len(dropped)
+            dropped_key, (dropped_start, dropped_body) = self.entries.popitem(last=False)
+            self.size -= _entry_size(dropped_key, dropped_start, dropped_body)
+
+
+def _entry_size(key, start, body) -> int:
+    headers = sum(len(name) + len(value) for name, value in start.get("headers", []))
+    return sum(len(part or b"") for part in key[1:]) + headers + len(body) + ENTRY_OVERHEAD
+
+
+def _degraded(body: bytes, query_string: bytes) -> bool:
+    """Did part of the page time out? A count left out on request (`_nocount`) is no loss."""
+    timed_out = b'"facets_timed_out": [' in body and b'"facets_timed_out": []' not in body
+    return timed_out or any(mark in body for mark in DEGRADED) and b"_nocount" not in query_string
 
 
 def _cacheable_request(scope) -> bool:
     if scope.get("type") != "http" or scope.get("method") != "GET":
+        return False
+    if len(scope.get("path", "")) + len(scope.get("query_string", b"")) > MAX_URL_BYTES:
         return False
     headers = dict(scope.get("headers") or [])
     return b"cookie" not in headers and b"authorization" not in headers
@@ -82,7 +101,9 @@ def asgi_wrapper(datasette):
             if start and captured["body"] is not None and captured["complete"] and start["status"] == 200 and not any(
                 name.lower() == b"set-cookie" for name, _ in start.get("headers", [])
             ):
-                cache.put(key, start, b"".join(captured["body"]))
+                body = b"".join(captured["body"])
+                if not _degraded(body, key[3]):
+                    cache.put(key, start, body)
 
         return cached_app
 

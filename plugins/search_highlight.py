@@ -40,6 +40,6 @@ SCRIPT = r"""
 
 @hookimpl
 def extra_body_script(view_name, table, database):
-    if database == "quotes" and table == "quotes" and view_name in ("table", "row"):
+    if table == "quotes" and view_name in ("table", "row"):
         return SCRIPT
     return None

@@ -11,9 +11,17 @@ from datasette.utils.asgi import NotFound, Response
 QUOTES_SHOWN = 100
 
 
+async def _quotes_database(datasette):
+    """The served database that holds the quotes, whatever its file is called."""
+    for db in datasette.databases.values():
+        if await db.table_exists("quotes_fts"):
+            return db
+    raise NotFound("No quotes database is served here")
+
+
 async def speaker_page(datasette, request):
     speaker_id = request.url_vars["id"]
-    db = datasette.get_database("quotes")
+    db = await _quotes_database(datasette)
     speaker = (await db.execute("select * from speakers where id = ?", [speaker_id])).first()
     if speaker is None:
         raise NotFound(f"No speaker with id {speaker_id}")
@@ -64,7 +72,7 @@ async def speaker_page(datasette, request):
         return Response.json(data)
     return Response.html(
         await datasette.render_template(
-            "speaker.html", {**data, "chart": bar_chart(per_year)}, request=request
+            "speaker.html", {**data, "chart": bar_chart(per_year), "database": db.name}, request=request
         )
     )
 

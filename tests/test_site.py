@@ -157,7 +157,7 @@ def test_csl_json_citations(client):
         "container-title": "Ukraine continues strikes on Russian city of Belgorod",
         "publisher": "World Socialist Web Site",
         "note": "Role: Russian ambassador to the UN; Quoted in “Ukraine continues strikes on Russian city of Belgorod”, "
-                "World Socialist Web Site, 2024-01-07; Date as given: last Sunday; quotedb: http://localhost/quotes/quotes/19",
+                "World Socialist Web Site, 2024-01-07; Date as given: last Sunday; quotedb: /quotes/quotes/19",
     }]
     assert len(client.json("/quotes/search.csljson?q=Kirby")) == 3
 
@@ -250,15 +250,17 @@ def test_the_response_cache_is_bounded():
     spec = importlib.util.spec_from_file_location("response_cache", ROOT / "plugins" / "response_cache.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    cache = module.ResponseCache(max_bytes=1000)
+    key = lambda n: ("http", b"localhost", "/", str(n).encode())  # noqa: E731
+    entry = module._entry_size(key(0), {"status": 200}, b"x" * 300)
+    cache = module.ResponseCache(max_bytes=3 * entry)
     for n in range(5):
-        cache.put(n, {"status": 200}, b"x" * 300)
-    assert list(cache.entries) == [2, 3, 4] and cache.size == 900
-    cache.get(2)
-    cache.put(5, {"status": 200}, b"y" * 300)
-    assert list(cache.entries) == [4, 2, 5]
-    cache.put(6, {"status": 200}, b"z" * (module.MAX_RESPONSE_BYTES + 1))
-    assert 6 not in cache.entries
+        cache.put(key(n), {"status": 200}, b"x" * 300)
+    assert list(cache.entries) == [key(2), key(3), key(4)] and cache.size == 3 * entry
+    cache.get(key(2))
+    cache.put(key(5), {"status": 200}, b"y" * 300)
+    assert list(cache.entries) == [key(4), key(2), key(5)]
+    cache.put(key(6), {"status": 200}, b"z" * (module.MAX_RESPONSE_BYTES + 1))
+    assert key(6) not in cache.entries
 
 
 def registered_functions(client):

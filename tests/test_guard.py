@@ -1,0 +1,143 @@
+"""The public site under attack (issue 12): limits on every connection, the response
+cache's bounds, refused parameters, no Host header in the output, any database name."""
+
+import importlib.util
+import json
+import shutil
+import time
+from urllib.parse import quote as urlquote
+
+import pytest
+
+from conftest import ROOT, SiteClient
+
+
+def get_timed(client, path, **kwargs):
+    start = time.perf_counter()
+    response = client.get(path, **kwargs)
+    return response, time.perf_counter() - start
+
+
+@pytest.mark.parametrize("path", [
+    "/quotes.json?sql=" + urlquote("select count(*) from quotes where randomblob(200000000) is not null"),
+    "/quotes/quotes.json?_where=" + urlquote("randomblob(900000000) is not null"),
+    "/quotes.json?sql=" + urlquote("select length(hex(zeroblob(499000000)))"),
+    "/quotes.json?sql=" + urlquote("select length(replace(hex(randomblob(400000)), '0', hex(randomblob(400000))))"),
+])
+def test_huge_values_are_refused_at_once(client, path):
+    response, seconds = get_timed(client, path)
+    assert response.status_code == 400 and seconds < 3
+    assert "too big" in response.text
+
+
+@pytest.mark.parametrize("path", [
+    "/quotes/quotes?_sort=rowid", "/quotes/quotes?_sort_desc=rowid", "/quotes/articles?_sort_desc=rowid",
+    "/quotes/quote_details?_next=99999999999999999999999", "/quotes/quote_search?_next=99999999999999999999999",
+    "/quotes/quote_details?_next=%C2%B2", "/quotes/quotes?year__gt=99999999999999999999999",
+    "/quotes/quotes?id__gt=-99999999999999999999999", "/quotes/quotes?_facet=%7B%7D",
+    "/quotes/quotes?_facet=" + urlquote('{"array":"text"}'), "/quotes/quotes?_facet=" + urlquote('{"simple":1}'),
+    "/quotes/quotes?_facet_counted=" + urlquote("kind'); --"),
+    "/quotes/quotes?" + "&".join(["_facet=speaker_id"] * 11),
+    "/quotes/quotes?" + "&".join(["_facet=speaker_id"] * 700),
+])
+def test_bad_parameters_answer_400(client, path):
+    response, seconds = get_timed(client, path)
+    assert response.status_code == 400, response.text[:300]
+    assert seconds < 3
+
+
+def test_ten_facets_are_still_allowed(client):
+    assert client.get("/quotes/quotes.json?" + "&".join(["_facet=role"] * 4)).status_code == 200
+
+
+def test_citations_never_copy_the_host_header(client):
+    for path in ["/quotes/quotes/19.citation", "/quotes/quotes.csljson?_search=Kirby", "/quotes/quotes/19"]:
+        response = client.get(path, headers={"host": "evil.example"})
+        assert response.status_code == 200
+        ours = response.text.split('<script type="application/ld+json">')[-1].split("</script>")[0]
+        assert "quotes/quotes/" in ours and "evil.example" not in ours
+        hostile = client.get(path, headers={"host": "evil.example>[x](javascript:alert(1))"})
+        assert hostile.status_code == 400 and "javascript:" not in hostile.text
+
+
+def test_citations_of_a_list_that_is_not_quotes_are_404(client):
+    assert client.get("/quotes/most_quoted.csljson").status_code == 404
+    assert client.get("/quotes/most_quoted.citation").status_code == 404
+
+
+def test_a_database_served_under_another_name_works(seed_db, tmp_path):
+    other = tmp_path / "other.db"
+    shutil.copy(seed_db, other)
+    site = SiteClient(other)
+    try:
+        assert site.get("/other/quotes?_sort=nope").status_code == 400
+        rows = site.json("/other/quotes.json?_search=Nabenzia&_shape=array")
+        assert rows and all(row["speaker_id"] == "vassily-nebenzia" for row in rows)
+        assert site.get("/speaker/vassily-nebenzia").status_code == 200
+        assert site.get("/other/quotes/19.citation").status_code == 200
+        assert site.get("/other/quotes/19").status_code == 200
+    finally:
+        site.close()
+
+
+def load_cache_plugin():
+    spec = importlib.util.spec_from_file_location("response_cache_plugin", ROOT / "plugins" / "response_cache.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_cache_counts_keys_and_headers_not_only_bodies():
+    cache_module = load_cache_plugin()
+    cache = cache_module.ResponseCache(max_bytes=1_000_000)
+    start = {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]}
+    for n in range(5000):
+        cache.put(("http", b"localhost", "/x", b"q=" + b"a" * 1500 + str(n).encode()), start, b"{}")
+    assert cache.size <= 1_000_000
+    assert len(cache.entries) < 1000  # each entry costs its 1.5 KB key, not its 2-byte body
+
+
+def run_cached_app(cache_module, body, status=200, query=b"a=1", path="/quotes/quotes.json"):
+    """Two identical requests through the cache wrapping an app that answers `body`."""
+    import asyncio
+
+    class Site:
+        databases = {}
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": body})
+
+    wrapped = cache_module.asgi_wrapper(Site())(app)
+    hits = []
+
+    async def one():
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "method": "GET", "path": path, "query_string": query, "headers": [], "scheme": "http"}
+        await wrapped(scope, None, send)
+        hits.append((b"x-quotedb-cache", b"hit") in sent[0]["headers"])
+
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(one())
+    loop.run_until_complete(one())
+    loop.close()
+    return hits
+
+
+def test_cache_keeps_good_pages_only():
+    cache_module = load_cache_plugin()
+    good = json.dumps({"rows": [], "facets_timed_out": [], "filtered_table_rows_count": 3}).encode()
+    assert run_cached_app(cache_module, good) == [False, True]
+    timed_out = json.dumps({"rows": [], "facets_timed_out": ["speaker_id"]}).encode()
+    assert run_cached_app(cache_module, timed_out) == [False, False]
+    no_count = json.dumps({"rows": [], "facets_timed_out": [], "filtered_table_rows_count": None}).encode()
+    assert run_cached_app(cache_module, no_count) == [False, False]
+    assert run_cached_app(cache_module, no_count, query=b"_nocount=1") == [False, True]
+    html = b'<p class="facets-timed-out">These facets timed out: kind</p>'
+    assert run_cached_app(cache_module, html, path="/quotes/quotes") == [False, False]
+    assert run_cached_app(cache_module, good, status=404) == [False, False]
+    assert run_cached_app(cache_module, good, query=b"q=" + b"x" * 3000) == [False, False]
