@@ -12,6 +12,7 @@ last line one JSON object with the figures.
 
 import argparse
 import http.client
+import itertools
 import json
 import random
 import socket
@@ -29,6 +30,19 @@ DATA = ROOT / "benchmarks" / "data"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from generate import write_corpus  # noqa: E402
+
+
+def _load_fts_query():
+    """The site's own `fts_query`, so the benchmark counts exactly what the site searches."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("quotedb_search_plugin", ROOT / "plugins" / "search.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.fts_query
+
+
+_fts_query = _load_fts_query()
 
 
 def run_measured(command) -> tuple[float, float]:
@@ -120,21 +134,29 @@ def search_terms(database: Path, rng: random.Random, per_class: int) -> dict:
     common = pick([r for r in vocab if r[1] >= total * 0.2], per_class)
     mid = pick([r for r in vocab if total * 0.001 <= r[1] <= total * 0.01], per_class)
     rare = pick([r for r in vocab if 1 <= r[1] <= 50], per_class)
-    phrases = []
-    for (text,) in conn.execute("select text from quotes where id in (%s)" % ",".join(
-            str(rng.randint(1, total)) for _ in range(per_class))):
-        words = text.split()
+    phrases = set()
+    for quote_id in rng.sample(range(1, total + 1), per_class * 3):  # distinct quotes, then distinct phrases
+        words = conn.execute("select text from quotes where id = ?", [quote_id]).fetchone()[0].split()
         at = rng.randint(0, len(words) - 3)
-        phrases.append('"' + " ".join(words[at: at + 2]).strip(".,") + '"')
+        phrases.add('"' + " ".join(w.strip(".,;:!?") for w in words[at: at + 2]) + '"')
     speaker = [name for (name,) in conn.execute(f"select name from speakers order by random() limit {per_class}")]
-    return {"common": common, "mid": mid, "rare": rare, "phrase": phrases, "speaker": speaker}
+    words = [term for term, doc in vocab if doc > 100]
+    two_words = list({f"{a} {b}" for a, b in zip(rng.sample(words, per_class * 2), rng.sample(words, per_class * 2)) if a != b})
+    return {"common": common, "mid": mid, "rare": rare, "phrase": sorted(phrases)[:per_class],
+            "speaker": speaker, "two words": two_words[:per_class]}
 
 
-def distinct_searches(database: Path, rng: random.Random, count: int) -> list:
-    """Many different two-word searches, for throughput that no cache can help."""
+def distinct_searches(database: Path, rng: random.Random, count: int, exclude=()) -> list:
+    """Different two-word searches, none seen before, for throughput that no cache can help."""
     conn = vocabulary_connection(database)
     words = [t for (t,) in conn.execute("select term from temp.vocab where term glob '[a-z][a-z]*' and doc > 100")]
-    return [search_path(f"{rng.choice(words)} {rng.choice(words)}") for _ in range(count)]
+    seen, paths = set(exclude), []
+    while len(paths) < count:
+        path = search_path(f"{rng.choice(words)} {rng.choice(words)}")
+        if path not in seen:
+            seen.add(path)
+            paths.append(path)
+    return paths
 
 
 def free_port() -> int:
@@ -143,15 +165,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class Server:
-    """The site as `./run serve` runs it, on a free loopback port."""
+PLAIN_METADATA = {"databases": {"quotes": {"tables": {"quotes": {"fts_table": "quotes_fts", "fts_pk": "id"}}}}}
 
-    def __init__(self, database: Path):
+
+class Server:
+    """The site as `./run serve` runs it, on a free loopback port; with `plain`, Datasette
+    0.65.5 alone on the same file and settings, with only `fts_table` set."""
+
+    def __init__(self, database: Path, plain=False):
         self.port = free_port()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "quotedb", "serve", str(database), "--port", str(self.port)],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
+        if plain:
+            metadata = database.with_name("plain-metadata.json")
+            metadata.write_text(json.dumps(PLAIN_METADATA))
+            sys.path.insert(0, str(ROOT))
+            from quotedb.site import setting_options
+            command = [sys.executable, "-m", "datasette", "serve", "-i", str(database), "--metadata", str(metadata),
+                       "--port", str(self.port), *setting_options()]
+        else:
+            command = [sys.executable, "-m", "quotedb", "serve", str(database), "--port", str(self.port)]
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 120
         while time.time() < deadline:
             try:
@@ -163,7 +195,7 @@ class Server:
         self.stop()
         raise SystemExit("the server did not start")
 
-    def get(self, path, conn=None):
+    def get(self, path, conn=None, headers=False):
         own = conn is None
         conn = conn or http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         conn.request("GET", path)
@@ -171,6 +203,8 @@ class Server:
         body = response.read()
         if own:
             conn.close()
+        if headers:
+            return response.status, body, response.headers
         return response.status, body
 
     def stop(self):
@@ -187,66 +221,89 @@ def search_path(term):
     return f"/quotes/quotes.json?_search={urlquote(term)}"
 
 
-def measure_search(server, terms):
-    """One sequential request per term, classes interleaved: latencies in ms per class."""
+def measure_search(server, terms, index_count, suffix=""):
+    """One sequential request per term, classes interleaved: latencies in ms per class, errors,
+    wrong or missing counts (against the index), timed-out facets and windowed facets seen."""
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
     latencies = {kind: [] for kind in terms}
-    errors, counts = 0, []
+    errors, wrong_counts, timed_out, windowed = 0, 0, set(), 0
     for index in range(max(len(v) for v in terms.values())):
         for kind, values in terms.items():
             if index >= len(values):
                 continue
             start = time.perf_counter()
-            status, body = server.get(search_path(values[index]), conn)
+            status, body = server.get(search_path(values[index]) + suffix, conn)
             latencies[kind].append((time.perf_counter() - start) * 1000)
             if status != 200:
                 errors += 1
-            else:
-                counts.append(json.loads(body).get("filtered_table_rows_count"))
+                continue
+            data = json.loads(body)
+            wrong_counts += data.get("filtered_table_rows_count") != index_count(values[index])
+            timed_out.update(data.get("facets_timed_out", []))
+            windowed += any(f.get("exact") is False for f in data.get("facet_results", {}).values())
     conn.close()
-    return latencies, errors, counts
+    return latencies, errors, wrong_counts, sorted(timed_out), windowed
 
 
-def measure_throughput(server, paths, connections=10, seconds=10.0):
-    done, errors = [0], [0]
+def deep_page_paths(database: Path, terms, depth=10_000):
+    """For each search with more than `depth` matches, the page that starts after `depth` rows."""
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    conn.create_function("fts_query", 1, _fts_query)
+    paths = []
+    for term in terms:
+        row = conn.execute("select rowid from quotes_fts where quotes_fts match fts_query(?) order by rowid desc "
+                           "limit 1 offset ?", [term, depth - 1]).fetchone()
+        if row:
+            paths.append(search_path(term) + f"&_next={row[0]},{row[0]}")
+    return paths
+
+
+def measure_throughput(server, paths, connections=10, seconds=10.0, repeat=True):
+    """Requests per second at `connections` connections, errors, requests, and how many were
+    answered from the response cache. Without `repeat`, each path is sent once at most."""
+    done, errors, hits = [0], [0], [0]
     lock = threading.Lock()
     stop_at = time.perf_counter() + seconds
+    shared = iter(itertools.cycle(paths) if repeat else paths)
 
-    def worker(offset):
+    def worker():
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
-        n = offset
         while time.perf_counter() < stop_at:
+            with lock:
+                path = next(shared, None)
+            if path is None:
+                break
             try:
-                status, _ = server.get(paths[n % len(paths)], conn)
+                status, _, headers = server.get(path, conn, headers=True)
+                hit = headers.get("x-quotedb-cache") == "hit"
             except (OSError, http.client.HTTPException):
-                status = 0
+                status, hit = 0, False
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
             with lock:
                 done[0] += 1
                 errors[0] += status != 200
-            n += 1
+                hits[0] += hit
         conn.close()
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
     start = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return done[0] / (time.perf_counter() - start), errors[0], done[0]
+    return done[0] / (time.perf_counter() - start), errors[0], done[0], hits[0]
 
 
-def measure_facet_page(server, requests=40):
-    """The quotes table page with its default facets; `_bench=N` makes each URL new to the cache."""
-    status, body = server.get("/quotes/quotes.json")
-    timed_out = json.loads(body).get("facets_timed_out", []) if status == 200 else ["(error)"]
-    latencies = []
-    for n in range(requests):
+def measure_pages(server, paths):
+    """Latencies in ms of `paths`, one after another, and how many did not answer 200."""
+    latencies, errors = [], 0
+    for path in paths:
         start = time.perf_counter()
-        status, _ = server.get(f"/quotes/quotes?_bench={n}")
+        status, _ = server.get(path)
         latencies.append((time.perf_counter() - start) * 1000)
-    return latencies, timed_out
+        errors += status != 200
+    return latencies, errors
 
 
 def main():
@@ -255,6 +312,8 @@ def main():
     parser.add_argument("--requests", type=int, default=250, help="sequential search requests, all distinct (at least 200)")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the concurrent run")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--plain", action="store_true", help="also measure plain Datasette on the same database")
+    parser.add_argument("--plain-requests", type=int, default=60, help="sequential searches sent to plain Datasette")
     parser.add_argument("--reuse", action="store_true",
                         help="measure the site on the database built by an earlier run (no build, no floor)")
     args = parser.parse_args()
@@ -274,40 +333,66 @@ def main():
         build_s, peak_rss_mb = run_measured([sys.executable, "build_db.py", str(corpus), "--output", str(database)])
         print("raw floor...", file=sys.stderr)
         raw_build_s = raw_floor(database, database.with_name("raw-floor.db"))
-    terms = search_terms(database, rng, per_class=max(args.requests, 200) // 5)
+    terms = search_terms(database, rng, per_class=max(args.requests, 200) // 6)
+    counter = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    counter.create_function("fts_query", 1, _fts_query)
 
-    print("serving and measuring...", file=sys.stderr)
-    server = Server(database)
-    try:
-        server.get(search_path("warm up the operating system's page cache"))
-        latencies, search_errors, counts = measure_search(server, terms)
-        # The same mix of 50 searches over and over, as popular searches repeat on a real site.
-        mix = [search_path(values[i]) for values in terms.values() for i in range(10)]
-        rps, load_errors, load_requests = measure_throughput(server, mix, seconds=args.seconds)
-        uncached = distinct_searches(database, rng, 20000)
-        rps_uncached, uncached_errors, _ = measure_throughput(server, uncached, seconds=args.seconds)
-        facet_latencies, facets_timed_out = measure_facet_page(server)
-    finally:
-        server.stop()
+    def index_count(term):
+        return counter.execute("select count(*) from quotes_fts where quotes_fts match fts_query(?)", [term]).fetchone()[0]
 
-    every = [ms for values in latencies.values() for ms in values]
+    every_term = [term for values in terms.values() for term in values]
+    deep = deep_page_paths(database, every_term)
+    mix = [search_path(values[i]) for values in terms.values() for i in range(min(10, len(values)))]
+    uncached = distinct_searches(database, rng, 20000, exclude=[search_path(t) for t in every_term])
+    figures = {}
+    for name in (["quotedb", "plain"] if args.plain else ["quotedb"]):
+        print(f"serving ({name}) and measuring...", file=sys.stderr)
+        server = Server(database, plain=name == "plain")
+        # Plain Datasette takes seconds per common search: measure it on fewer of the same searches.
+        share = {k: v[: args.plain_requests // 6] for k, v in terms.items()} if name == "plain" else terms
+        try:
+            server.get(search_path("warm up the operating system's page cache"))
+            latencies, errors, wrong_counts, timed_out, windowed = measure_search(server, share, index_count)
+            deep_latencies, deep_errors = measure_pages(server, deep if name == "quotedb" else deep[:20])
+            facet_latencies, facet_errors = measure_pages(server, [f"/quotes/quotes?_bench={n}" for n in range(40)])
+            # The same mix over and over, as popular searches repeat on a real site; then every search new.
+            rps, rps_errors, rps_requests, rps_hits = measure_throughput(server, mix, seconds=args.seconds)
+            new_rps, new_errors, new_requests, new_hits = measure_throughput(
+                server, uncached, seconds=args.seconds, repeat=False)
+        finally:
+            server.stop()
+        every = [ms for values in latencies.values() for ms in values]
+        figures[name] = {
+            "search_p50_ms": round(statistics.median(every), 1),
+            "search_p95_ms": round(percentile(every, 0.95), 1),
+            "search_p95_ms_by_class": {k: round(percentile(v, 0.95), 1) for k, v in latencies.items()},
+            "search_requests": len(every),
+            "search_errors": errors,
+            "search_wrong_counts": wrong_counts,
+            "searches_with_windowed_facets": windowed,
+            "facets_timed_out": timed_out,
+            "deep_page_p95_ms": round(percentile(deep_latencies, 0.95), 1) if deep_latencies else None,
+            "deep_pages": len(deep_latencies),
+            "deep_page_errors": deep_errors,
+            "facet_page_p95_ms": round(percentile(facet_latencies, 0.95), 1),
+            "facet_page_errors": facet_errors,
+            "search_rps": round(rps, 1),
+            "search_rps_errors": rps_errors,
+            "search_rps_cache_hits": rps_hits,
+            "search_rps_new": round(new_rps, 1),
+            "search_rps_new_errors": new_errors,
+            "search_rps_new_requests": new_requests,
+            "search_rps_new_cache_hits": new_hits,
+        }
+
+    ours = figures["quotedb"]
     result = {
         "quotes": args.quotes,
         "build_s": round(build_s, 1),
         "raw_build_s": round(raw_build_s, 1),
         "build_vs_raw": round(build_s / raw_build_s, 2),
-        "search_p50_ms": round(statistics.median(every), 1),
-        "search_p95_ms": round(percentile(every, 0.95), 1),
-        "search_p95_ms_by_class": {k: round(percentile(v, 0.95), 1) for k, v in latencies.items()},
-        "search_requests": len(every),
-        "search_errors": search_errors,
-        "search_rps": round(rps, 1),
-        "search_rps_errors": load_errors,
-        "search_rps_uncached": round(rps_uncached, 1),
-        "search_rps_uncached_errors": uncached_errors,
-        "facet_page_p95_ms": round(percentile(facet_latencies, 0.95), 1),
-        "facets_timed_out": facets_timed_out,
-        "counts_shown": all(c is not None for c in counts),
+        **ours,
+        "plain_datasette": figures.get("plain"),
         "db_mb": round(database.stat().st_size / 2**20, 1),
         "peak_rss_mb": round(peak_rss_mb, 1),
     }
@@ -318,14 +403,18 @@ def main():
         ("build / raw floor", f"{result['build_vs_raw']}x"),
         ("peak memory of the build (its processes summed, PSS)", f"{peak_rss_mb:.0f} MB"),
         ("database size", f"{result['db_mb']} MB"),
-        ("search p50 / p95, each search run once (all classes)", f"{result['search_p50_ms']} / {result['search_p95_ms']} ms"),
-    ] + [(f"  search p95, {k} terms", f"{v} ms") for k, v in result["search_p95_ms_by_class"].items()] + [
-        ("search errors", f"{search_errors} of {len(every)}"),
-        ("search requests/s at 10 connections, 50 searches repeated", f"{rps:.1f} ({load_errors} errors of {load_requests})"),
-        ("search requests/s at 10 connections, every search new", f"{rps_uncached:.1f} ({uncached_errors} errors)"),
-        ("table page with facets p95", f"{result['facet_page_p95_ms']} ms"),
-        ("facets timed out", ", ".join(facets_timed_out) or "none"),
     ]
+    for name, f in figures.items():
+        rows += [
+            (f"[{name}] search p50 / p95, each search new (all classes)", f"{f['search_p50_ms']} / {f['search_p95_ms']} ms"),
+        ] + [(f"[{name}]   search p95, {k}", f"{v} ms") for k, v in f["search_p95_ms_by_class"].items()] + [
+            (f"[{name}] search errors / wrong counts", f"{f['search_errors']} / {f['search_wrong_counts']} of {f['search_requests']}"),
+            (f"[{name}] searches with windowed facets / facets timed out", f"{f['searches_with_windowed_facets']} / {', '.join(f['facets_timed_out']) or 'none'}"),
+            (f"[{name}] page after 10,000 rows p95", f"{f['deep_page_p95_ms']} ms ({f['deep_pages']} pages, {f['deep_page_errors']} errors)"),
+            (f"[{name}] table page with facets p95", f"{f['facet_page_p95_ms']} ms ({f['facet_page_errors']} errors)"),
+            (f"[{name}] searches/s at 10 connections, 60 searches repeated", f"{f['search_rps']} ({f['search_rps_errors']} errors, {f['search_rps_cache_hits']} from cache)"),
+            (f"[{name}] searches/s at 10 connections, every search new", f"{f['search_rps_new']} ({f['search_rps_new_errors']} errors, {f['search_rps_new_cache_hits']} from cache of {f['search_rps_new_requests']})"),
+        ]
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         print(f"{label:<{width}}  {value}")

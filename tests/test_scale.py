@@ -143,10 +143,11 @@ def test_benchmark_smoke():
     assert result.returncode == 0, result.stderr[-2000:]
     figures = json.loads(result.stdout.splitlines()[-1])
     for key in ["quotes", "build_s", "raw_build_s", "build_vs_raw", "search_p50_ms", "search_p95_ms",
-                "search_rps", "facet_page_p95_ms", "db_mb", "peak_rss_mb"]:
+                "search_rps", "search_rps_new", "deep_page_p95_ms", "facet_page_p95_ms", "db_mb", "peak_rss_mb"]:
         assert key in figures
     assert figures["quotes"] == 20000 and figures["search_errors"] == 0 and figures["search_rps_errors"] == 0
-    assert figures["counts_shown"] and figures["facets_timed_out"] == []
+    assert figures["search_wrong_counts"] == 0 and figures["facets_timed_out"] == []
+    assert figures["search_rps_new_cache_hits"] == 0 and figures["deep_page_errors"] == 0
 
 
 def test_a_narrowed_search_considers_every_match(large):
