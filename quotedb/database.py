@@ -4,10 +4,14 @@
 database (in memory for tests); `build_database` writes a file atomically.
 """
 
+import ctypes
 import json
 import multiprocessing
 import os
+import signal
 import sqlite3
+import threading
+import time
 from pathlib import Path
 from typing import Optional
 
@@ -149,11 +153,11 @@ def populate(db: sqlite_utils.Database, records: Records, fts_file: Optional[Pat
     second process while this one inserts the rows and indexes, then copied in.
     """
     create_schema(db)
-    outlets = _numbered(
+    outlets, outlet_names = _numbered(
         {source.article.outlet for source in records.articles}
         | {q.reported_via for source in records.articles for q in source.quotes if q.reported_via}
     )
-    venues = _numbered(
+    venues, venue_names = _numbered(
         {q.venue for source in records.articles for q in source.quotes if q.venue}
     )
     with db.conn:
@@ -164,8 +168,8 @@ def populate(db: sqlite_utils.Database, records: Records, fts_file: Optional[Pat
                 for s in sorted(records.speakers, key=lambda s: s.id)
             ),
         )
-        db.conn.executemany("INSERT INTO outlets VALUES (?, ?)", ((i, n) for n, i in outlets.items()))
-        db.conn.executemany("INSERT INTO venues VALUES (?, ?)", ((i, n) for n, i in venues.items()))
+        db.conn.executemany("INSERT INTO outlets VALUES (?, ?)", outlet_names.items())
+        db.conn.executemany("INSERT INTO venues VALUES (?, ?)", venue_names.items())
         db.conn.executemany(
             "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
@@ -186,7 +190,8 @@ def populate(db: sqlite_utils.Database, records: Records, fts_file: Optional[Pat
         rows.sort(key=lambda row: (row[0].said.value or "", row[1].id, row[2]))
         fts_build = None
         if fts_file is not None and len(rows) >= PARALLEL_FTS_FROM:
-            fts_build = _start_fts_build(fts_file, rows, records.speakers)
+            venue_of = {spelling: venue_names[number] for spelling, number in venues.items()}
+            fts_build = _start_fts_build(fts_file, rows, records.speakers, venue_of)
         db.conn.executemany(
             "INSERT INTO quotes VALUES (" + ", ".join("?" * 17) + ")",
             (
@@ -221,12 +226,14 @@ def _aliases(speaker) -> str:
     return json.dumps(speaker.aliases, ensure_ascii=False)
 
 
-def _start_fts_build(path: Path, rows, speakers):
+def _start_fts_build(path: Path, rows, speakers, venue_of):
     """Index the quotes, exactly as quote_search shows them, in a file of its own, in a
     forked process: it shares the loaded records and works on the second core."""
     names = {s.id: (s.name, _aliases(s)) for s in speakers}
+    parent = os.getpid()
 
     def build():
+        _die_with(parent)
         conn = sqlite3.connect(path)
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
@@ -235,7 +242,7 @@ def _start_fts_build(path: Path, rows, speakers):
             conn.executemany(
                 "INSERT INTO quotes_fts (rowid, text, speaker, aliases, role, venue) VALUES (?, ?, ?, ?, ?, ?)",
                 (
-                    (quote_id, quote.text, *names[quote.speaker], quote.role, quote.venue)
+                    (quote_id, quote.text, *names[quote.speaker], quote.role, venue_of.get(quote.venue))
                     for quote_id, (quote, _, _) in enumerate(rows, start=1)
                 ),
             )
@@ -244,6 +251,28 @@ def _start_fts_build(path: Path, rows, speakers):
     process = multiprocessing.get_context("fork").Process(target=build, daemon=True)
     process.start()
     return process
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int):
+    """End this forked process when the build that started it ends, even when it is
+    killed: the kernel signals it (Linux), or a thread watches for the parent to go."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    else:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent was gone before the kernel was asked
+        os._exit(1)
+
+
+def _exit_when_orphaned(parent: int):
+    while os.getppid() == parent:
+        time.sleep(0.1)
+    os._exit(1)
 
 
 def _finish_fts_build(db, process, path: Path):
@@ -260,8 +289,13 @@ def _finish_fts_build(db, process, path: Path):
     path.unlink()
 
 
-def _numbered(names) -> dict:
-    return {name: number for number, name in enumerate(sorted(names), start=1)}
+def _numbered(spellings) -> tuple[dict, dict]:
+    """Number names in order, white space normalised, so that spellings differing only
+    in spacing are one name: returns {spelling: number} and {number: name}."""
+    name_of = {spelling: " ".join(spelling.split()) for spelling in spellings}
+    names = dict(enumerate(sorted(set(name_of.values())), start=1))
+    number_of = {name: number for number, name in names.items()}
+    return {spelling: number_of[name] for spelling, name in name_of.items()}, names
 
 
 def build_database(records: Records, path) -> None:

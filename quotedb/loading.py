@@ -154,18 +154,11 @@ def _record_paths(records_dir: Path, problems, warnings) -> list[Path]:
 
 def _why_skipped(entry: os.DirEntry) -> Optional[str]:
     """Why a folder or record file is not read; None when it is, or is no record."""
-    record_like = entry.name.lower().endswith(RECORD_SUFFIXES)
-    if entry.is_symlink():
-        try:
-            to_folder = entry.is_dir()
-        except OSError:
-            to_folder = False
-        if record_like or to_folder:
-            return "a symbolic link; records are read from real files and folders only"
-        return None  # an archived text may be a link
+    if entry.is_symlink() and os.path.isdir(entry.path):
+        return "a symbolic link to a folder (not followed)"
     folder = entry.is_dir(follow_symlinks=False)
-    if not (folder or record_like):
-        return None
+    if not folder and not entry.name.lower().endswith(RECORD_SUFFIXES):
+        return None  # archived texts and other files are no records
     if entry.name.startswith("."):
         return f"a hidden {'folder' if folder else 'file'}"
     if not folder and not entry.name.endswith(RECORD_SUFFIXES):

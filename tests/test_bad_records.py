@@ -1,11 +1,16 @@
 """Every kind of bad record gives `path:line: field: message`, exit 1, and leaves quotes.db alone."""
 
+import ctypes
+import os
 import shutil
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import run_build, write_records, SPEAKERS, ARTICLE
+from conftest import ROOT, run_build, write_records, SPEAKERS, ARTICLE
 
 CASES_DIR = Path(__file__).parent / "bad_records"
 CASES = sorted(p.name for p in CASES_DIR.iterdir() if p.is_dir())
@@ -97,3 +102,142 @@ def test_likely_slips_are_warnings_not_errors(tmp_path):
         "records/b.yml:6: text: the same text is attributed to 'vassily-nebenzia' at records/a.yml:6 (warning)",
     ]
     assert (tmp_path / "quotes.db").exists()
+
+
+def obeying_file_permissions():
+    """A preexec_fn after which even root cannot read a file chmod 000 (it drops the
+    capabilities that override file permissions); None for anyone else."""
+    if os.geteuid() != 0:
+        return None
+
+    def drop_capabilities():
+        libc = ctypes.CDLL(None, use_errno=True)
+        for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+            if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+                raise OSError(ctypes.get_errno(), "cannot drop a capability")
+
+    return drop_capabilities
+
+
+def build(workdir, timeout=120):
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build_db.py"), "records", "--output", "quotes.db"],
+        cwd=workdir, capture_output=True, text=True, timeout=timeout, preexec_fn=obeying_file_permissions(),
+    )
+
+
+def other_quote(text):
+    return ARTICLE.replace("In order to increase the number of casualties they used cluster munitions,", text)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="drops Linux capabilities to make files unreadable")
+def test_an_unreadable_folder_file_or_archived_text_is_an_error(tmp_path):
+    records = write_records(tmp_path / "records", {
+        "speakers.yml": SPEAKERS,
+        "2023/a.yml": ARTICLE,
+        "2024/b.yml": other_quote("Second."),
+        "2024/b.txt": "Nabenzia said it.",
+        "2025/c.yml": other_quote("Third."),
+        "d.yml": other_quote("Fourth."),
+    })
+    before = previous_database(tmp_path)
+    unreadable = [records / "2024" / "b.txt", records / "2025", records / "d.yml"]
+    for path in unreadable:
+        path.chmod(0)
+    try:
+        result = build(tmp_path)
+    finally:
+        for path in unreadable:
+            path.chmod(0o755)
+    assert_failed_cleanly(result, tmp_path, before, [
+        "records/2024/b.txt: cannot read the archived text: Permission denied",
+        "records/2025: cannot read the folder: Permission denied",
+        "records/d.yml: cannot read the file: Permission denied",
+    ])
+    assert "3 problems found; nothing written." in result.stderr
+
+
+def test_a_fifo_or_folder_named_like_a_record_or_archive_is_an_error_not_a_hang(tmp_path):
+    records = write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "b.yml": ARTICLE})
+    os.mkfifo(records / "a.yml")
+    os.mkfifo(records / "b.txt")
+    (records / "c.yml").mkdir()  # a folder named like a record is a folder, and read as one
+    before = previous_database(tmp_path)
+    result = build(tmp_path, timeout=60)
+    assert_failed_cleanly(result, tmp_path, before, [
+        "records/a.yml: cannot read the file: is a FIFO, not a regular file",
+        "records/b.txt: cannot read the archived text: is a FIFO, not a regular file",
+    ])
+    assert "2 problems found" in result.stderr
+
+
+def test_what_is_skipped_is_said(tmp_path):
+    outside = write_records(tmp_path / "elsewhere", {"c.yml": other_quote("Linked.")})
+    records = write_records(tmp_path / "records", {
+        "speakers.yml": SPEAKERS,
+        "a.yml": ARTICLE,
+        "b.YML": other_quote("Upper-case extension."),
+        ".hidden/d.yml": other_quote("In a hidden folder."),
+        ".e.yml": other_quote("A hidden file."),
+        ".gitkeep": "",
+        "notes.md": "not a record",
+    })
+    (records / "linked").symlink_to(outside, target_is_directory=True)
+    (records / "f.yml").symlink_to(write_records(tmp_path / "target", {"f.yml": other_quote("A linked file.")}) / "f.yml")
+    result = build(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "built quotes.db: 2 quotes from 2 articles" in result.stdout
+    assert result.stderr.splitlines() == [
+        "records/.e.yml: skipped: a hidden file (warning)",
+        "records/.hidden: skipped: a hidden folder (warning)",
+        "records/b.YML: skipped: record file names end in lower-case .yml, .yaml or .jsonl (warning)",
+        "records/linked: skipped: a symbolic link to a folder (not followed) (warning)",
+    ]
+
+
+def test_a_file_name_that_is_no_article_id_is_refused(tmp_path):
+    write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "Bad Name <img src=x>.yml": ARTICLE})
+    before = previous_database(tmp_path)
+    result = build(tmp_path)
+    assert_failed_cleanly(result, tmp_path, before, [
+        "records/Bad Name <img src=x>.yml: the file name is the article's id: lower-case letters and digits joined by -",
+    ])
+
+
+def test_a_comment_that_cuts_a_plain_text_short_is_a_warning(tmp_path):
+    article = ARTICLE.replace(
+        'text: "In order to increase the number of casualties they used cluster munitions,"',
+        "text: We are #1 in the world",
+    ).replace("spelled_as: Nabenzia", "spelled_as: Nabenzia  # a comment after a name is fine")
+    article += '  - speaker: russian-authorities\n    kind: full\n    text: "Quoted, so whole."  # fine too\n'
+    write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "a.yml": article})
+    result = build(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "records/a.yml:10: text: ends before '#1 in the world', which YAML reads as a comment; "
+        "put the text in quotes to keep it (warning)"
+    ]
+
+
+def test_raw_line_separators_keep_the_words_exactly(tmp_path):
+    texts = ["We said \u2028 more words.", "One \u2029two,\u2028 three \u2028four."]
+    article = ARTICLE.replace('"In order to increase the number of casualties they used cluster munitions,"', texts[0])
+    article += f'  - speaker: russian-authorities\n    kind: full\n    text: "{texts[1]}"\n'
+    write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "a.yml": article})
+    result = build(tmp_path)
+    assert result.returncode == 0, result.stderr
+    stored = sqlite3.connect(tmp_path / "quotes.db").execute("select text, record_line from quotes order by record_line")
+    assert stored.fetchall() == [(texts[0], 6), (texts[1], 11)]
+
+
+def test_names_differing_only_by_spacing_are_one_outlet_or_venue(tmp_path):
+    article = ARTICLE.replace("said: 2023-12-31", "said: 2023-12-31\n    venue: UN  Security Council")
+    other = other_quote("Second.").replace("Test Outlet", " Test\u00a0Outlet").replace(
+        "said: 2023-12-31", "said: 2023-12-31\n    venue: UN Security Council\n    reported_via: Test  Outlet")
+    write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "a.yml": article, "b.yml": other})
+    result = build(tmp_path)
+    assert result.returncode == 0, result.stderr
+    conn = sqlite3.connect(tmp_path / "quotes.db")
+    assert conn.execute("select name from outlets").fetchall() == [("Test Outlet",)]
+    assert conn.execute("select name from venues").fetchall() == [("UN Security Council",)]
+    assert conn.execute("select count(distinct venue_id), count(distinct outlet_id), count(*) from quotes").fetchone() == (1, 1, 2)
