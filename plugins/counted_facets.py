@@ -20,6 +20,7 @@ from datasette.utils import escape_sqlite, path_with_added_args, path_with_remov
 from datasette.utils.asgi import BadRequest
 
 FACET_ROWS = 10_000
+_COLUMNS = {}  # (database, table) -> columns, for immutable databases
 
 
 class CountedFacet(ColumnFacet):
@@ -33,7 +34,10 @@ class CountedFacet(ColumnFacet):
         if not configs:
             return [], []
         db = self.ds.get_database(self.database)
-        table_columns = await db.table_columns(self.table)
+        key = (db.name, self.table)
+        if key not in _COLUMNS or db.is_mutable:
+            _COLUMNS[key] = await db.table_columns(self.table)
+        table_columns = _COLUMNS[key]
         columns = [config["config"].get("simple") for config in configs]
         if any(column not in table_columns for column in columns):
             raise BadRequest(f"_facet_counted must name columns of {self.table}")
@@ -75,7 +79,9 @@ class CountedFacet(ColumnFacet):
         return f"select {wanted} from ({self.sql}) order by id desc limit :facet_rows"
 
     def _window_params(self):
-        last = self.request.args.get("_next", "").split(",")[-1]
+        """The newest FACET_ROWS, below where a page of the quotes table starts (its keyset);
+        a view's `_next` is an offset and its facets count from the first match."""
+        last = self.request.args.get("_next", "").split(",")[-1] if self.table == "quotes" else ""
         bound = int(last) if last.isascii() and last.isdigit() and len(last) < 19 else 2**63 - 1
         return {"facet_rows": FACET_ROWS, "facet_bound": bound}
 

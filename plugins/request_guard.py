@@ -7,19 +7,26 @@ Found by tests/test_fuzz.py and by trying hard to break the public site:
 filter values that are whole numbers must fit in 64 bits, no `_` parameter but a
 search may hold a NUL character (it would reach the SQL), and a page may ask for
 at most MAX_FACETS facets. Works for a database served under any name.
+
+`_sort=rank` on the quotes table is answered with a redirect to the same search on
+`quotes_by_relevance`, where the index ranks the matches (plugins/search.py).
 """
 
 import json
 import re
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 
-_TABLE_PATH = re.compile(r"^/(?P<database>[^/.]+)/(?P<table>[^/.]+)(?:\.\w+)?$")
+_TABLE_PATH = re.compile(r"^/(?P<database>[^/.]+)/(?P<table>[^/.]+)(?:\.(?P<format>\w+))?$")
 _WHOLE_NUMBER = re.compile(r"^[+-]?[0-9]+$")
 _HOST = re.compile(rb"^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
 MAX_FACETS = 10
 LARGEST = 2**63 - 1
+
+
+class Redirect(str):
+    """Where to send the request instead."""
 
 
 async def _problem(datasette, path: str, query_string: str):
@@ -31,10 +38,10 @@ async def _problem(datasette, path: str, query_string: str):
     except KeyError:
         return None
     table = match.group("table")
-    is_view = table in await db.view_names()
-    if not is_view and table not in await db.table_names():
+    shape = await _table_shape(db, table)
+    if shape is None:
         return None
-    columns = set(await db.table_columns(table))
+    is_view, columns = shape
     pairs = parse_qsl(query_string, keep_blank_values=True)
     if sum(key.startswith("_facet") and key != "_facet_size" for key, _ in pairs) > MAX_FACETS:
         return f"at most {MAX_FACETS} facets can be asked for at once"
@@ -49,11 +56,29 @@ async def _problem(datasette, path: str, query_string: str):
                 return problem
         if key == "_next" and is_view and not _is_offset(value):
             return "_next must be a whole number on this page"
+        if key == "_sort" and value == "rank" and table == "quotes":
+            rest = urlencode([(k, v) for k, v in pairs if k != "_sort"])
+            return Redirect(f"{datasette.urls.table(db.name, 'quotes_by_relevance', format=match.group('format'))}"
+                            + (f"?{rest}" if rest else ""))
         if key in ("_sort", "_sort_desc") and value not in columns:
             return f"{key} must name a column of {table}"
         if not key.startswith("_") and _WHOLE_NUMBER.match(value.strip()) and abs(int(value)) > LARGEST:
             return f"{key}: {value} is too large a number"
     return None
+
+
+_SHAPES = {}
+
+
+async def _table_shape(db, table):
+    """(is it a view, its columns), or None when there is no such table; kept for an
+    immutable database, whose schema cannot change."""
+    key = (db.name, table)
+    if key not in _SHAPES or db.is_mutable:
+        is_view = table in await db.view_names()
+        exists = is_view or table in await db.table_names()
+        _SHAPES[key] = (is_view, set(await db.table_columns(table))) if exists else None
+    return _SHAPES[key]
 
 
 def _facet_problem(key, value, columns, table):
@@ -84,6 +109,10 @@ def asgi_wrapper(datasette):
                 problem = "the Host header is not a host name"
             elif scope.get("type") == "http" and scope.get("query_string"):
                 problem = await _problem(datasette, scope["path"], scope["query_string"].decode("utf-8", "replace"))
+            if isinstance(problem, Redirect):
+                await send({"type": "http.response.start", "status": 302, "headers": [(b"location", problem.encode())]})
+                await send({"type": "http.response.body", "body": b""})
+                return
             if problem:
                 body = f"Bad request: {problem}.".encode()
                 await send({"type": "http.response.start", "status": 400,

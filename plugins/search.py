@@ -19,10 +19,18 @@ Two things keep it fast at a million quotes without changing what it finds:
   (`_dense_here`); both forms select exactly the same rows.
 - Datasette counts a page by reading every matching row (0.3 s for a word in
   every quote); for a search on its own, `count_from_index` answers that count
-  from the index instead (35 ms), the same number.
+  from the index instead (35 ms), the same number, and remembers the last
+  COUNTS_KEPT of them (the database never changes), so the next page of a search
+  does not count again.
 
 `?_search_<column>=` searches one column of the index; `_search_speaker` searches
 every spelling of the speaker's name (the speaker and aliases columns).
+
+Best matches first: `quotes_by_relevance` is every quote joined to its row of the
+index, with the index's `rank` (a weighted bm25, set at build time); a search there
+adds `[search] match :search` on the index's own column, so SQLite ranks the
+matches itself and the page is sorted by `rank`. `/quotes/quotes?_sort=rank` leads
+there (plugins/request_guard.py).
 
 `fts_query(text)` turns whatever a person typed into a safe FTS5 query. Every word
 becomes a quoted FTS5 string, so quote marks, brackets, AND/OR/NOT/NEAR and column
@@ -32,6 +40,7 @@ gives '""', which matches nothing instead of failing.
 """
 
 import re
+from collections import OrderedDict
 
 from datasette import hookimpl
 from datasette.filters import FilterArguments
@@ -69,6 +78,8 @@ SEARCHABLE = {
     "quotes": ("quotes_fts", "id"),
     "speakers": ("speakers_fts", "rowid"),
 }
+# view: the full-text index whose `search` column it shows (see quotedb/database.py)
+RANKED = {"quotes_by_relevance": "quotes_fts"}
 # `_search_<name>` searches these columns of the index; any other index column by its own name.
 COLUMN_GROUPS = {"speaker": ["speaker", "aliases"]}
 # A page is dense when its matches lie within this many times as many rows.
@@ -125,15 +136,15 @@ async def _dense_here(db, fts_table, expression, bound, size) -> bool:
 
 @hookimpl(trylast=True)  # last, so our `supports_search` is the one that stays
 def filters_from_request(request, database, table, datasette):
-    if table not in SEARCHABLE:
+    if table not in SEARCHABLE and table not in RANKED:
         return None
-    fts_table, key = SEARCHABLE[table]
+    fts_table, key = SEARCHABLE.get(table) or (RANKED[table], None)
 
     async def search_filter():
         db = datasette.get_database(database)
-        if not await db.table_exists(fts_table):
+        columns = await _index_columns(db, fts_table)
+        if not columns:
             return None
-        columns = await db.table_columns(fts_table)
         table_metadata = datasette.table_metadata(database, table)
         alone = table == "quotes" and _search_alone(request, table_metadata)
         clauses, params, descriptions = [], {}, []
@@ -147,7 +158,7 @@ def filters_from_request(request, database, table, datasette):
                 raise BadRequest(f"Cannot search by {column}: searchable columns are {', '.join(columns)}")
             param = f"search_{column}" if column else "search"
             params[param] = expression = match_expression(value, COLUMN_GROUPS.get(column, [column] if column else None))
-            clause = _in_clause(key, fts_table, param)
+            clause = _in_clause(key, fts_table, param) if key else f"[search] match :{param}"
             # Every row of the index is a row of the table: the same count, read from the index.
             index_count = f"select count(*) from [{fts_table}] where [{fts_table}] match :{param}"
             _INDEX_COUNTS[f"select count(*) from {escape_sqlite(table)} where {clause} "] = index_count
@@ -160,9 +171,23 @@ def filters_from_request(request, database, table, datasette):
             clauses.append(clause)
             descriptions.append(f'search {"column " + column + " " if column else ""}matches "{value}"')
             context["search"] = value
+        if table in RANKED and not clauses:
+            raise BadRequest(f"{table} ranks the quotes matching a search: add ?_search=words")
         return FilterArguments(clauses, params, descriptions, context)
 
     return search_filter
+
+
+_INDEX_COLUMNS = {}
+
+
+async def _index_columns(db, fts_table):
+    """The columns of a full-text index ([] if there is none), kept for an immutable database."""
+    key = (db.name, fts_table)
+    if key not in _INDEX_COLUMNS or db.is_mutable:
+        exists = await db.table_exists(fts_table)
+        _INDEX_COLUMNS[key] = await db.table_columns(fts_table) if exists else []
+    return _INDEX_COLUMNS[key]
 
 
 def _page_size(request, table_metadata, datasette) -> int:
@@ -190,8 +215,22 @@ def startup(datasette):
     return count_from_index
 
 
+COUNTS_KEPT = 4096
+
+
 def _counting_from_index(execute):
+    counts = OrderedDict()
+
     async def execute_with_index_counts(sql, params=None, **kwargs):
-        return await execute(_INDEX_COUNTS.get(sql, sql), params, **kwargs)
+        index_count = _INDEX_COUNTS.get(sql)
+        if index_count is None:
+            return await execute(sql, params, **kwargs)
+        key = (index_count, tuple(sorted((params or {}).items())))
+        if key not in counts:
+            counts[key] = await execute(index_count, params, **kwargs)
+            if len(counts) > COUNTS_KEPT:
+                counts.popitem(last=False)
+        counts.move_to_end(key)
+        return counts[key]
 
     return execute_with_index_counts

@@ -20,6 +20,9 @@ import sqlite_utils
 from .loading import Records
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+# Relevance: bm25 with the words of the quote above speaker names above role and venue
+# (columns text, speaker, aliases, role, venue).
+RELEVANCE = "bm25(10.0, 5.0, 5.0, 1.0, 1.0)"
 
 QUOTES_FTS = f"""CREATE VIRTUAL TABLE quotes_fts USING fts5(
     text, speaker, aliases, role, venue,
@@ -96,6 +99,11 @@ CREATE TABLE facet_counts (
     count INTEGER NOT NULL,
     PRIMARY KEY ([column], value)
 );
+-- Every quote with its relevance to a search: a search through the `search` column
+-- (search plugin) fills `rank`, the weighted bm25 set as the index's rank below.
+CREATE VIEW quotes_by_relevance AS
+SELECT quotes_fts.rank AS rank, quotes_fts AS search, quotes.*
+FROM quotes_fts JOIN quotes ON quotes.id = quotes_fts.rowid;
 -- Every quote with names for ids: for reading, exporting, and the site's plugins.
 CREATE VIEW quote_details AS
 SELECT
@@ -219,6 +227,8 @@ def populate(db: sqlite_utils.Database, records: Records, fts_file: Optional[Pat
             )
     if fts_build is not None:
         _finish_fts_build(db, fts_build, fts_file)
+    with db.conn:
+        db.execute(f"INSERT INTO quotes_fts (quotes_fts, rank) VALUES ('rank', '{RELEVANCE}')")
     db.analyze()
 
 

@@ -114,6 +114,27 @@ def test_facets_of_a_smaller_search_are_exact(large):
     assert [(item["value"], item["count"]) for item in facet["results"]] == years
 
 
+def test_relevance_ranks_every_match_like_the_index(large):
+    term, matches = term_with_matches(large.path, 1001, 4000)
+    conn = sqlite3.connect(large.path)
+    expected = [row[0] for row in conn.execute(
+        "select rowid from quotes_fts where quotes_fts match ? order by bm25(quotes_fts, 10.0, 5.0, 5.0, 1.0, 1.0)",
+        [f'"{term}"'])]
+    redirect = large.get(f"/quotes/quotes.json?_search={term}&_sort=rank&_size=1000")
+    assert redirect.status_code == 302
+    location = redirect.headers["location"]
+    assert location.startswith("/quotes/quotes_by_relevance.json?") and "_sort" not in location
+    first = large.json(location)
+    assert first["filtered_table_rows_count"] == matches
+    ranks = [row[0] for row in first["rows"]]
+    assert ranks == sorted(ranks)
+    ids = [row[2] for row in follow_next(large, location)]
+    assert sorted(ids) == sorted(expected) and len(set(ids)) == matches
+    scores = dict(conn.execute(
+        "select rowid, bm25(quotes_fts, 10.0, 5.0, 5.0, 1.0, 1.0) from quotes_fts where quotes_fts match ?", [f'"{term}"']))
+    assert [scores[i] for i in ids] == sorted(scores[i] for i in ids)
+
+
 def test_column_search_and_unknown_columns(large):
     term, _ = most_common_term(large.path)
     assert large.json(f"/quotes/quotes.json?_search_text={term}&_shape=array")

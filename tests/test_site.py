@@ -311,3 +311,14 @@ def test_speaker_column_search_finds_every_spelling(client, seed_conn, spelling)
     rows = client.json(f"/quotes/quotes.json?_search_speaker={urlquote(spelling)}&_shape=array&_size=max")
     assert {row["id"] for row in rows} == expected
     assert client.json("/quotes/quotes.json?_search_speaker=cluster&_shape=array") == []
+
+
+def test_relevance_page_needs_a_search_and_shows_best_matches_first(client):
+    assert client.get("/quotes/quotes_by_relevance").status_code == 400
+    response = client.get("/quotes/quotes?_search=cluster+munitions&_sort=rank")
+    assert response.status_code == 302
+    html = client.get(response.headers["location"]).text
+    assert "cluster munitions" in html and "Quotes by relevance" in html
+    rows = client.json("/quotes/quotes_by_relevance.json?_search=Nabenzia&_shape=array")
+    assert {row["speaker_id"] for row in rows} == {NEBENZIA}
+    assert [row["rank"] for row in rows] == sorted(row["rank"] for row in rows)
