@@ -141,3 +141,23 @@ def test_cache_keeps_good_pages_only():
     assert run_cached_app(cache_module, html, path="/quotes/quotes") == [False, False]
     assert run_cached_app(cache_module, good, status=404) == [False, False]
     assert run_cached_app(cache_module, good, query=b"q=" + b"x" * 3000) == [False, False]
+
+
+def test_robots_keep_crawlers_to_quote_and_speaker_pages(client, seed_conn):
+    robots = client.get("/robots.txt").text
+    assert "Disallow: /*?" in robots and "Sitemap: /sitemap.xml" in robots
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200 and "application/xml" in index.headers["content-type"]
+    assert "sitemap-speakers.xml" in index.text and "sitemap-quotes-1.xml" in index.text
+    quotes = client.get("/sitemap-quotes-1.xml").text
+    ids = [row[0] for row in seed_conn.execute("select id from quotes order by id")]
+    assert quotes.count("<url>") == len(ids) and f"<loc>/quotes/quotes/{ids[-1]}</loc>" in quotes
+    speakers = client.get("/sitemap-speakers.xml").text
+    assert "<loc>/speaker/vassily-nebenzia</loc>" in speakers
+    assert client.get("/sitemap-quotes-2.xml").status_code == 404
+    assert client.get("/sitemap-quotes-%C2%B2.xml").status_code in (302, 404)  # never a 500
+
+
+@pytest.mark.parametrize("path", ["/-/threads", "/-/threads.json", "/-/allow-debug"])
+def test_tools_for_the_operator_are_not_public(client, path):
+    assert client.get(path).status_code == 404
