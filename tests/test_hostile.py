@@ -37,6 +37,10 @@ quotes:
     kind: full
     text: {q("Words " + XSS + " and </script><!-- NEAR( AND OR * ^ col:x")}
     notes: {q("notes " + XSS)}
+  - speaker: mallory
+    said_wording: {q("when " + XSS + " [x](javascript:alert(3))")}
+    kind: paraphrase
+    text: {q("Undated words <img src=x onerror=alert(1)>")}
 """
 
 
@@ -52,7 +56,7 @@ def hostile(tmp_path_factory):
 
 
 PAGES = [
-    "/", "/quotes", "/quotes/quotes", "/quotes/quotes/1", "/quotes/quotes?_search=Words",
+    "/", "/quotes", "/quotes/quotes", "/quotes/quotes/2", "/quotes/quotes/1", "/quotes/quotes?_search=Words",
     "/quotes/quotes?_search=Mallory", "/quotes/speakers", "/quotes/speakers/mallory",
     "/quotes/articles", "/quotes/quote_details", "/speaker/mallory", "/quotes/search?q=Words",
     "/quotes/speaker_timeline?speaker=mallory", "/quotes/reported_via", "/quotes/most_quoted",
@@ -71,12 +75,12 @@ def test_pages_escape_record_text(hostile, path):
 
 
 def test_the_words_are_shown_escaped_not_dropped(hostile):
-    html = hostile.get("/quotes/quotes/1").text
+    html = hostile.get("/quotes/quotes/2").text
     assert "Words &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; and &lt;/script&gt;&lt;!-- NEAR(" in html
 
 
 def test_json_ld_cannot_close_its_script(hostile):
-    html = hostile.get("/quotes/quotes/1").text
+    html = hostile.get("/quotes/quotes/2").text
     start = html.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
     body = html[start: html.index("</script>", start)]
     assert "<" not in body
@@ -84,10 +88,21 @@ def test_json_ld_cannot_close_its_script(hostile):
 
 
 def test_markdown_citation_escapes_markup(hostile):
-    text = hostile.get("/quotes/quotes/1.citation").text
+    text = hostile.get("/quotes/quotes/2.citation").text
     assert "<script>" not in text
     assert "<https://example.org/a?b=1&c=%3C/script%3E%3Cscript%3Ealert(2)%3C/script%3E>" in text
     assert "\\<script\\>alert('x')\\</script\\>" in text
+
+
+def test_said_wording_standing_in_for_a_date_is_escaped(hostile):
+    """The second quote has no `said`: its `said_wording` is shown in its place."""
+    (row,) = hostile.json("/quotes/quotes.json?said_precision=unknown&_shape=array")
+    html = hostile.get(f"/quotes/quotes/{row['id']}").text
+    assert "when &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html and "<script>alert" not in html
+    listing = hostile.get("/quotes/quotes?said_precision=unknown").text
+    assert "when &lt;script&gt;" in listing and "<script>alert" not in listing
+    citation = hostile.get(f"/quotes/quotes/{row['id']}.citation").text
+    assert "when \\<script\\>alert('x')\\</script\\> \\[x\\](javascript:alert(3))" in citation
 
 
 def test_atom_feed_escapes(hostile):
@@ -97,6 +112,6 @@ def test_atom_feed_escapes(hostile):
 
 def test_searching_for_hostile_text_finds_it_safely(hostile):
     rows = hostile.json("/quotes/search.json?q=NEAR(+AND+OR&_shape=array")
-    assert [row["id"] for row in rows] == [1]
+    assert [row["id"] for row in rows] == [2]
     rows = hostile.json("/quotes/quotes.json?_search=%3Cscript%3E&_shape=array")
-    assert [row["id"] for row in rows] == [1]
+    assert [row["id"] for row in rows] == [2, 1]  # the speaker's name holds <script> too
