@@ -12,7 +12,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
-QUOTE_LISTS = {"quotes", "quote_details", "search", "speaker_timeline", "reported_via"}
+QUOTE_LISTS = {"quotes", "quotes_by_relevance", "quote_details", "search", "speaker_timeline", "reported_via"}
 
 async def quote_details(datasette, database, ids):
     db = datasette.get_database(database)

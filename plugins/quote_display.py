@@ -42,7 +42,7 @@ def render_cell(row, value, column, table, database, datasette):
         return None
     if MARK_START in value:
         return marked(value)
-    if table == "quotes" and column == "text" and "id" in row.keys():
+    if table in ("quotes", "quotes_by_relevance") and column == "text" and "id" in row.keys():
 
         async def render():
             db = datasette.get_database(database)

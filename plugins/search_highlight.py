@@ -40,6 +40,6 @@ SCRIPT = r"""
 
 @hookimpl
 def extra_body_script(view_name, table, database):
-    if table == "quotes" and view_name in ("table", "row"):
+    if table in ("quotes", "quotes_by_relevance") and view_name in ("table", "row"):
         return SCRIPT
     return None
