@@ -46,7 +46,7 @@ class CountedFacet(ColumnFacet):
             sql, params = _precounted_sql(columns, size), {}
         else:
             sql, params = _counting_sql(self._matched_rows(columns), columns, size), self.params
-            params = {**params, **self._window_params()}
+            params = {**(params or {}), **self._window_params()}
         try:
             rows = await db.execute(sql, params, truncate=False,
                                     custom_time_limit=self.ds.setting("facet_time_limit_ms"))
