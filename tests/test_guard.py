@@ -4,18 +4,11 @@ cache's bounds, refused parameters, no Host header in the output, any database n
 import importlib.util
 import json
 import shutil
-import time
 from urllib.parse import quote as urlquote
 
 import pytest
 
 from conftest import ROOT, SiteClient
-
-
-def get_timed(client, path, **kwargs):
-    start = time.perf_counter()
-    response = client.get(path, **kwargs)
-    return response, time.perf_counter() - start
 
 
 @pytest.mark.parametrize("path", [
@@ -24,9 +17,10 @@ def get_timed(client, path, **kwargs):
     "/quotes.json?sql=" + urlquote("select length(hex(zeroblob(499000000)))"),
     "/quotes.json?sql=" + urlquote("select length(replace(hex(randomblob(400000)), '0', hex(randomblob(400000))))"),
 ])
-def test_huge_values_are_refused_at_once(client, path):
-    response, seconds = get_timed(client, path)
-    assert response.status_code == 400 and seconds < 3
+def test_huge_values_are_refused(client, path):
+    """Refused by the size limit (benchmarks/attack.py measures how fast, and the memory)."""
+    response = client.get(path)
+    assert response.status_code == 400
     assert "too big" in response.text
 
 
@@ -41,9 +35,8 @@ def test_huge_values_are_refused_at_once(client, path):
     "/quotes/quotes?" + "&".join(["_facet=speaker_id"] * 700),
 ])
 def test_bad_parameters_answer_400(client, path):
-    response, seconds = get_timed(client, path)
+    response = client.get(path)
     assert response.status_code == 400, response.text[:300]
-    assert seconds < 3
 
 
 def test_ten_facets_are_still_allowed(client):

@@ -290,18 +290,14 @@ HOSTILE_ARGUMENTS = [
 
 def test_every_registered_sql_function_binds_its_arguments(client):
     """Each function the plugins register, called through the public ?sql= with hostile
-    arguments, answers at once with a result or a clean 400: none runs SQL of its own."""
-    import time
-
+    arguments, answers with a result or a clean 400: none runs SQL of its own."""
     functions = registered_functions(client)
     assert "fts_query" in functions and "matching_ids" not in functions
     for name in functions:
         for argument in HOSTILE_ARGUMENTS:
             for arity in (1, 2, 3):
                 sql = f"select {name}({', '.join([argument] * arity)})"
-                start = time.perf_counter()
                 response = client.get(f"/quotes.json?sql={urlquote(sql)}&_shape=array")
-                assert time.perf_counter() - start < 2.5, sql
                 assert response.status_code in (200, 400), (sql, response.status_code)
 
 
