@@ -1,24 +1,67 @@
-"""Killing the build at any moment never leaves a broken or partial quotes.db."""
+"""Killing the build at any moment never leaves a broken or partial quotes.db, nor a process."""
 
+import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
 
+# Processes and their CPU time are read from /proc.
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import write_corpus  # noqa: E402
+from quotedb.database import PARALLEL_FTS_FROM  # noqa: E402
+
+SEED_QUOTES = 24
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+@dataclass
+class Corpus:
+    path: Path
+    quotes: int
+    cpu_seconds: float  # the CPU time a whole build of it takes (the build process's own)
+
+
+def build_command(records, output):
+    return [sys.executable, str(ROOT / "build_db.py"), str(records), "--output", str(output)]
+
+
+# Under PARALLEL_FTS_FROM one process builds everything; from it on, a second
+# process builds the full-text index meanwhile.
+@pytest.fixture(scope="module", params=[30_000, PARALLEL_FTS_FROM + 10_000], ids=["one-process", "two-process"])
+def corpus(request, tmp_path_factory):
     directory = tmp_path_factory.mktemp("corpus")
-    write_corpus(directory / "records", 30000, format="jsonl")
-    return directory / "records"
+    write_corpus(directory / "records", request.param, format="jsonl")
+    process = subprocess.Popen(build_command(directory / "records", directory / "quotes.db"), stdout=subprocess.DEVNULL)
+    used = 0.0
+    while process.poll() is None:
+        used = cpu_seconds(process.pid) or used
+        time.sleep(0.005)
+    assert process.returncode == 0
+    return Corpus(directory / "records", request.param, used)
+
+
+def proc_stat(pid: int):
+    """The fields of /proc/PID/stat after the command's name (state, parent, ...), or None."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def cpu_seconds(pid: int):
+    """The CPU time a process has used so far. Moments of a build are measured in it, not
+    in wall time, which varies with the machine's load far more than a build's work does."""
+    fields = proc_stat(pid)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") if fields else None
 
 
 def database_state(path):
@@ -30,20 +73,49 @@ def database_state(path):
         conn.close()
 
 
-@pytest.mark.parametrize("delay", [0.3, 1.0, 2.0, 3.0, 4.5])
-def test_sigkill_at_any_moment_leaves_the_old_or_the_new_database(tmp_path, corpus, delay):
+# Moments spread over the whole build, as fractions of the CPU time a build takes.
+@pytest.mark.parametrize("fraction", [0.05, 0.3, 0.55, 0.8, 0.95])
+def test_sigkill_at_any_moment_leaves_the_old_or_the_new_database(tmp_path, corpus, fraction):
     output = tmp_path / "quotes.db"
-    subprocess.run([sys.executable, str(ROOT / "build_db.py"), str(ROOT / "quotes"), "--output", str(output)], check=True, capture_output=True)
+    subprocess.run(build_command(ROOT / "quotes", output), check=True, capture_output=True)
     old = output.read_bytes()
-    process = subprocess.Popen([sys.executable, str(ROOT / "build_db.py"), str(corpus), "--output", str(output)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(delay)
+    process = subprocess.Popen(build_command(corpus.path, output), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while (cpu_seconds(process.pid) or 0) < fraction * corpus.cpu_seconds:
+        assert process.poll() is None, "the build finished before it could be killed"
+        time.sleep(0.002)
     process.send_signal(signal.SIGKILL)
-    process.wait()
+    assert process.wait() == -signal.SIGKILL
     count = database_state(output)
-    assert (output.read_bytes() == old and count == 24) or count == 30000
+    assert (output.read_bytes() == old and count == SEED_QUOTES) or count == corpus.quotes
     # The next build cleans up what the killed one left and succeeds.
-    result = subprocess.run([sys.executable, str(ROOT / "build_db.py"), str(corpus), "--output", str(output)], capture_output=True, text=True)
+    result = subprocess.run(build_command(corpus.path, output), capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert database_state(output) == 30000
+    assert database_state(output) == corpus.quotes
     assert sorted(p.name for p in tmp_path.iterdir()) == ["quotes.db"]
+
+
+def children_of(pid: int) -> list[int]:
+    return [
+        int(entry) for entry in os.listdir("/proc")
+        if entry.isdigit() and (fields := proc_stat(int(entry))) and int(fields[1]) == pid
+    ]
+
+
+def running(pid: int) -> bool:
+    fields = proc_stat(pid)
+    return bool(fields) and fields[0] != "Z"  # a zombie only waits for its new parent to reap it
+
+
+@pytest.mark.parametrize("corpus", [PARALLEL_FTS_FROM + 10_000], indirect=True, ids=["two-process"])
+def test_the_index_process_dies_with_a_killed_build(tmp_path, corpus):
+    process = subprocess.Popen(build_command(corpus.path, tmp_path / "quotes.db"), stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not (children := children_of(process.pid)):
+        assert process.poll() is None and time.monotonic() < deadline, "no index process was started"
+        time.sleep(0.002)
+    process.send_signal(signal.SIGKILL)  # the index process has most of its work ahead (over 0.5 s)
+    process.wait()
+    deadline = time.monotonic() + 0.3  # it dies within milliseconds
+    while any(map(running, children)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not any(map(running, children)), "the index process outlived its build"
