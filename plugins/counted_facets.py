@@ -2,10 +2,11 @@
 marked where it is not. Declared in metadata.yml as `{counted: column}`.
 
 - The whole table: counts made at build time (`facet_counts`), exact.
-- A filtered or searched page with up to FACET_ROWS matching quotes: every one is
-  counted, all facets in one query.
-- More than FACET_ROWS matches (a very common word at a million quotes): the
-  newest FACET_ROWS matches are counted, and each facet says so in its JSON,
+- A page filtered without a search: every matching quote is counted, all facets
+  in one query, if that fits in `facet_time_limit_ms`; else as below.
+- A search: every match is counted up to FACET_ROWS of them. With more (a very
+  common word at a million quotes) the newest FACET_ROWS matches are counted, and
+  each facet says so in its JSON,
   `"exact": false, "counted_rows": 10000` (of `filtered_table_rows_count`), and
   on the page. A facet is never shown as exact when it is not.
 
@@ -42,22 +43,15 @@ class CountedFacet(ColumnFacet):
         if any(column not in table_columns for column in columns):
             raise BadRequest(f"_facet_counted must name columns of {self.table}")
         size = self.get_facet_size()
-        if self.table == "quotes" and " where " not in self.sql.lower():
-            sql, params = _precounted_sql(columns, size), {}
-        else:
-            sql, params = _counting_sql(self._matched_rows(columns), columns, size), self.params
-            params = {**(params or {}), **self._window_params()}
         try:
-            rows = await db.execute(sql, params, truncate=False,
-                                    custom_time_limit=self.ds.setting("facet_time_limit_ms"))
+            rows, window = await self._count(db, columns, size)
         except QueryInterrupted:
             return [], columns
         counted = {i: [] for i in range(-1, len(columns))}
         for row in rows:
             counted[row["facet"]].append(row)
-        # How many rows were counted: all of them, or the newest FACET_ROWS.
         counted_rows = counted[-1][0]["count"] if counted[-1] else None
-        exact = counted_rows is None or counted_rows < FACET_ROWS or self.row_count == counted_rows
+        exact = window is None or counted_rows < window or self.row_count == counted_rows
         results = []
         for i, (config, column) in enumerate(zip(configs, columns)):
             facet = await self._facet(column, counted[i], size, config["source"])
@@ -66,6 +60,23 @@ class CountedFacet(ColumnFacet):
                 facet["counted_rows"] = counted_rows
             results.append(facet)
         return results, []
+
+    async def _count(self, db, columns, size):
+        """The facet counts as rows of (facet, value, count), and the window they were
+        counted over: None for every matching row, else the newest FACET_ROWS."""
+        if self.table == "quotes" and " where " not in self.sql.lower():
+            return await db.execute(_precounted_sql(columns, size)), None
+        limit = self.ds.setting("facet_time_limit_ms")
+        sql = _counting_sql(self._matched_rows(columns), columns, size)
+        params = {**(self.params or {}), **self._window_params()}
+        if not _has_search(params):
+            # A filter without a search: every row, if they can be counted in time.
+            try:
+                return await db.execute(sql, {**params, "facet_rows": -1}, truncate=False,
+                                        custom_time_limit=limit), None
+            except QueryInterrupted:
+                pass
+        return await db.execute(sql, params, truncate=False, custom_time_limit=limit), FACET_ROWS
 
     def _matched_rows(self, columns):
         """SQL for the facet columns of the newest FACET_ROWS matching quotes (all, if fewer)."""
@@ -112,6 +123,10 @@ class CountedFacet(ColumnFacet):
             "truncated": len(rows) > size,
         }
         return facet
+
+
+def _has_search(params):
+    return any(name == "search" or name.startswith("search_") for name in params)
 
 
 def _lone_search(request):
