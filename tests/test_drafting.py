@@ -243,4 +243,53 @@ def test_evaluation_script_measures_a_corpus_in_polnear_format(tmp_path):
     # The drafter's `full` quotations: the annotated ones and the mistyped one, which has no speaker.
     assert figures["drafted_direct_quotes"] == gold + 1
     assert (figures["recall"], figures["exact_span_share"], figures["speaker_accuracy"]) == (1.0, 1.0, 1.0), figures
+    assert (figures["speaker_accuracy_named"], figures["counts"]["named"]) == (1.0, gold), figures
     assert figures["precision"] == round(gold / (gold + 1), 3)
+
+
+def _evaluation():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import evaluate_drafter
+
+    return evaluate_drafter
+
+
+def test_evaluation_scores_speakers_honestly(tmp_path):
+    """Named sources count only for that person; pronoun sources count against the hand label,
+    not the last name before them; a drafted pronoun or description is never right."""
+    from quotedb.drafting import Quotation
+
+    evaluation = _evaluation()
+    text = ('Vote\n\nHillary Moss spoke. Then Bill Moss and Ada Quill arrived.\n\n'
+            '"We counted twice," she said.\n\n"It was fair," Hillary Moss said.\n\n"No comment," he said.\n')
+    spans = [(m.start(), m.end()) for m in re.finditer(r'"[^"]+"', text)]
+    she, named, he = text.index("she said"), text.index("Hillary Moss said"), text.index(" he said") + 1
+    (tmp_path / "a.ann").write_text("\n".join([
+        f"T1\tContent {spans[0][0]} {spans[0][1]}\tx", f"T2\tSource {she} {she + 3}\tshe", "E1\tAttribution:T0 Content:T1 Source:T2",
+        f"T3\tContent {spans[1][0]} {spans[1][1]}\tx", f"T4\tSource {named} {named + 12}\tx", "E2\tAttribution:T0 Content:T3 Source:T4",
+        f"T5\tContent {spans[2][0]} {spans[2][1]}\tx", f"T6\tSource {he} {he + 2}\the", "E3\tAttribution:T0 Content:T5 Source:T6",
+    ]) + "\n", encoding="utf-8")
+    gold = evaluation.read_annotations(tmp_path / "a.ann", text)
+    labels = {("a", "E1"): "Hillary Moss", ("a", "E3"): "-"}
+
+    def counts(*speakers):
+        drafted = [Quotation(s, e, text[s + 1:e - 1], speaker=who) for (s, e), who in zip(spans, speakers)]
+        return evaluation.score("a", text, drafted, gold, labels)
+
+    right = counts("Hillary Moss", "Moss", "Bill Moss")
+    assert (right["named"], right["named_right"], right["described"], right["described_right"], right["unscored"]) == (1, 1, 1, 1, 1)
+    wrong = counts("Bill Moss", "Bill Moss", "Bill Moss")  # the old figure credits the shared surname
+    assert (wrong["named_right"], wrong["described_right"], wrong["old_right"]) == (0, 0, 2)
+    pronouns = counts("she", "the campaign", None)
+    assert (pronouns["named_right"], pronouns["described_right"]) == (0, 0)
+    figures = evaluation.figures([right, wrong])
+    assert (figures["speaker_accuracy_named"], figures["speaker_accuracy_described"]) == (0.5, 0.5)
+    low, high = evaluation.intervals([right, wrong], draws=200)["speaker_accuracy_named"]
+    assert 0.0 <= low <= 0.5 <= high <= 1.0
+
+
+def test_hand_labels_hold_names_only():
+    """The dev split's labels: article, event id and a name, never the article's words."""
+    labels = _evaluation().read_labels(ROOT / "benchmarks" / "polnear_dev_speakers.tsv")
+    assert len(labels) > 100
+    assert all(re.fullmatch(r"E\d+", event) and len(name.split()) <= 8 for (_, event), name in labels.items())
