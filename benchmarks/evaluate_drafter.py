@@ -107,9 +107,22 @@ def _has_name(source: str) -> bool:
 
 
 def names_someone(source: str) -> bool:
-    """The Source names someone: a capitalised word that is not a pronoun, determiner or lone verb
-    ("He", "The letter" and "said" do not; "Joseph, who has four children" does)."""
-    return bool(person_words(source))
+    """The Source names someone: one of its parts (split at commas and brackets) holds a capitalised
+    word that is not a title, pronoun, determiner or possessive, and does not open with a determiner.
+    "He", "The letter", "said", "Obama's former campaign strategist" and "a narrator in the Clinton
+    ad" do not; "Flynn, a top Trump surrogate,", "The New York Times" and "Scott's niece, state Del.
+    Marcia Price" do."""
+    for part in re.split(r"[,;()]", source or ""):
+        words = part.split()
+        if not words:
+            continue
+        if words[0].lower() in {"a", "an", "the", "his", "her", "their", "its", "one", "my", "our"}:
+            if all(word[:1].isupper() for word in words[1:]):  # "The New York Times", "the IMF"
+                return len(words) > 1
+            continue
+        if any(not re.search(r"['’]s$", word) for word in words if person_words(word)):
+            return True
+    return False
 
 
 def person_words(name: str) -> list:
@@ -119,6 +132,9 @@ def person_words(name: str) -> list:
         bare = re.sub(r"['’]s$", "", word.strip(".,'’\"“”:")).lower()
         if word[:1].isupper() and bare and bare not in TITLE_WORDS and bare not in NOT_NAME_WORDS:
             words.append(bare)
+    if not words and (name or "").split() and name.split()[-1][:1].isupper():  # "Mr. King"
+        last = name.split()[-1].strip(".,'’\"“”:").lower()
+        words = [last] if last not in NOT_NAME_WORDS else []
     return words
 
 
@@ -131,18 +147,24 @@ def is_name(speaker) -> bool:
 
 
 def same_person(drafted, reference: str) -> bool:
-    """The drafted name is the reference's person: its surname is there and, when the drafted name
-    gives a first name and the reference more than a surname, that too."""
+    """The drafted name is the reference's person: its surname is among the reference's name words
+    and, when the drafted name gives a first name, the name word before that surname in the
+    reference (initials skipped) is none or the same ("Bill Clinton" is not "Hillary Clinton")."""
     if not is_name(drafted):
         return False
+    mine = person_words(drafted)
     for alternative in reference.split("|"):
-        mine, theirs = person_words(drafted), person_words(alternative)
+        theirs = person_words(alternative)
         if not mine or not theirs:
             continue
-        if len(mine) == 1 or len(theirs) == 1:
-            if (mine[-1] in theirs) if len(mine) == 1 else (theirs[0] in mine):
+        if len(theirs) == 1 and len(mine) > 1:  # a label giving one name, first or last
+            if theirs[0] in mine:
                 return True
-        elif mine[-1] in theirs and mine[0] in theirs:
+            continue
+        if mine[-1] not in theirs:
+            continue
+        before = [w for w in theirs[:theirs.index(mine[-1])] if len(w.strip(".")) > 1]
+        if len(mine) == 1 or not before or before[-1] == mine[0] or before[-1] in mine[:-1]:
             return True
     return False
 
