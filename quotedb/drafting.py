@@ -36,7 +36,8 @@ _VERB = rf"(?:{SPEECH_VERBS})"
 TITLES = (
     "Mr|Mrs|Ms|Miss|Dr|Sen|Senator|Rep|Representative|Gov|Governor|Gen|General|Lt|Col|Sgt|Prof|"
     "Rev|President|Vice President|Secretary|Ambassador|Judge|Justice|Mayor|Chancellor|Prime Minister|"
-    "Minister|Speaker|Leader|Chairman|Chairwoman|Commissioner|Director|Pope|King|Queen|Prince|Princess"
+    "Minister|Speaker|Leader|Chairman|Chairwoman|Commissioner|Director|Pope|King|Queen|Prince|Princess|"
+    "Councillor|Councilor|Councilman|Councilwoman"
 )
 _CAP = r"(?:[A-Z](?:[\w'’\-]|\.[A-Z])*\.?)"
 _LINK = r"(?:\s+(?:de|da|van|von|der|bin|al|la|le|of|the)\s+|\s+)"
@@ -227,8 +228,14 @@ _BEFORE_PATTERNS = [
 ]
 
 
+_SENTENCE_BREAK = re.compile(r"(?<![A-Z])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|Lt|Co))(?<!\bMrs|\bSen|\bRep|\bGov|\bGen|\bCol|\bInc|\bLtd|\bSgt)\.\s+(?=[A-Z])")
+
+
 def _clean_name(name: str) -> Optional[str]:
+    name = _SENTENCE_BREAK.split(name)[-1]  # "Harvard Law School. Mr. Obama": a sentence ended before the name
     words = name.strip(" ,.'’").split()
+    honorific = next((i for i, w in enumerate(words) if w.rstrip(".") in {"Mr", "Mrs", "Ms", "Dr"}), 0)
+    words = words[honorific:]
     while words and (words[0].lower().strip(".") in NOT_NAMES or (
             len(words) > 2 and words[0].isupper() and len(words[0].strip(".")) <= 5)):
         words = words[1:]
@@ -251,6 +258,7 @@ def attribute(text: str, quotations: list[Quotation]) -> None:
     previous: Optional[Quotation] = None
     speakers: list[str] = []  # everyone named as a speaker so far
     ends = _sentence_ends(text)
+    gender_of = genders(text)
     for quote in quotations:
         sentence_start, sentence_end = _sentence_bounds(text, quote.start, quote.end, ends)
         before = text[sentence_start: quote.start]
@@ -267,7 +275,9 @@ def attribute(text: str, quotations: list[Quotation]) -> None:
                 quote.speaker, quote.confidence = who.strip(), 0.4
                 quote.comments.append(f'the speaker is described, not named ("{who.strip()}"); name them if the article does')
             else:
-                antecedent = _last_name_before(text, span[0], speakers) or last_speaker
+                antecedent = _last_name_before(text, span[0], speakers, who, gender_of)
+                if not antecedent and last_speaker and who.lower() != "they" and gender_of_name(last_speaker, gender_of) in (None, _gender(who.split()[-1])):
+                    antecedent = last_speaker
                 if antecedent:
                     quote.speaker, quote.confidence = antecedent, 0.6
                     quote.comments.append(f'speaker taken from "{who}" as {antecedent}; check')
@@ -304,29 +314,126 @@ ORGANISATION_WORDS = {
     "caucus", "convention", "debate", "school", "group", "program", "project", "bank", "police",
 }
 _TITLED_NAME = re.compile(rf"\b(?:{TITLES})\.?\s+{_CAP}(?:\s+{_CAP}){{0,3}}")
-_SUBJECT_NAME = re.compile(r"(?:^|[.!?]\s+|\n)(?P<who>[A-Z][a-z]+(?:\s+[A-Z][\w'’\-]+)+)\s+[a-z]")
+_SUBJECT_NAME = re.compile(r"(?:^|[.!?]\s+|\n)(?P<who>[A-Z][a-z]+(?:\s+[A-Z][\w'’\-]+)+)(?:,[^,.;\"\u201c]{1,80},)?\s+[a-z]")
 _SPEAKING_NAME = re.compile(rf"(?P<who>{NAME}){_ASIDE}\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?{_VERB}\b")
 
 
-def _last_name_before(text: str, position: int, speakers=()) -> Optional[str]:
-    """Who "he", "she" or "the spokesman" most likely is: the latest person mentioned
-    before `position` as a speaker (here or by a speech verb) or with a title."""
-    window_start = max(0, position - 1500)
-    window = text[window_start:position]
+MALE_WORDS = {"mr", "sir", "spokesman", "chairman", "congressman", "businessman", "father", "husband", "son",
+              "brother", "uncle", "king", "prince", "man", "boy", "grandfather", "nephew", "actor", "widower",
+              "dad", "he", "him", "his", "himself", "councilman", "assemblyman", "anchorman", "sportsman"}
+FEMALE_WORDS = {"mrs", "ms", "miss", "madam", "spokeswoman", "chairwoman", "congresswoman", "businesswoman",
+                "mother", "wife", "daughter", "sister", "aunt", "queen", "princess", "woman", "girl",
+                "grandmother", "niece", "actress", "widow", "mom", "she", "her", "hers", "herself",
+                "councilwoman", "assemblywoman", "anchorwoman", "sportswoman", "lady"}
+_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she)\b", re.I)
+_PERSON_MENTION = re.compile(rf"\b(?:(?:{TITLES})\.?\s+)?[A-Z][\w'’\-]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][\w'’\-]+)+|\b(?:Mr|Mrs|Ms|Dr)\.?\s+[A-Z][\w'’\-]+")
+_SAID_NAME = re.compile(rf"\b(?:said|says|added|asked|wrote|according to)\s+(?P<who>{NAME})")
+
+
+_TITLE_SET = {t.lower() for t in TITLES.split("|")}
+NOT_PEOPLE = {"republican", "republicans", "democrat", "democrats", "democratic", "american", "americans", "gop",
+              "white", "black", "congress", "the", "national guard", "north korea", "south korea"}
+_SINGLE_SUBJECT = re.compile(rf"(?:^|[.!?][\"\u201d]?\s+|\n)(?P<who>[A-Z][a-z]+(?:[A-Z][a-z]+)?)\s+(?:{_VERB}|[a-z]+(?:s|ed))\b")
+
+
+def _gender(word: str) -> Optional[str]:
+    word = word.lower().strip(".,")
+    return "he" if word in MALE_WORDS else "she" if word in FEMALE_WORDS else None
+
+
+def _masked(text: str) -> str:
+    """The text with what stands inside quotation marks blanked out (names there are not mentions)."""
+    return re.sub(r"\u201c[^\u201c\u201d\n]*\u201d|\"[^\"\n]*\"", lambda m: " " * len(m.group(0)), text)
+
+
+def genders(text: str) -> dict:
+    """Each surname's gender by the article's own cues: Mr./Ms./Mrs. before it, a gendered role
+    word just before it or in its apposition ("a spokeswoman for"), and the first he/his or
+    she/her after a mention, when no other person is named in between. Surname -> "he" / "she"."""
+    votes: dict = {}
+    masked = _masked(text)
+    mentions = sorted(list(_PERSON_MENTION.finditer(masked)) + [
+        m for m in _SINGLE_SUBJECT.finditer(masked) if m.group("who").lower() not in NOT_NAMES | NOT_PEOPLE],
+        key=lambda m: m.start("who") if "who" in m.re.groupindex else m.start())
+    starts = [m for m in mentions if re.search(r"(?:^|[.!?][\"\u201d]?\s+|\n)$", masked[max(0, m.start() - 3):m.start()])]
+    for index, match in enumerate(mentions):
+        mention = match.group("who") if "who" in match.re.groupindex else match.group(0)
+        words = mention.split()
+        keys = {_gender_key(mention), words[-1].strip(".,'’").lower()}
+        tally = {"he": 0, "she": 0}
+        cues = words[:-1] + re.findall(r"[\w']+", masked[max(0, match.start() - 25):match.start()])[-2:]
+        cues += re.findall(r"[\w']+", re.match(r"[^.;:\n]{0,60}", masked[match.end():]).group(0))[:6] if masked[match.end():match.end() + 1] == "," else []
+        for word in cues:
+            if word.lower().strip(".") not in {"he", "him", "his", "himself", "she", "her", "hers", "herself"} and _gender(word):
+                tally[_gender(word)] += 3 if word.lower().strip(".") in {"mr", "mrs", "ms", "miss"} else 2
+        following = next((m.start() for m in starts if m.start() > match.end()), len(masked))
+        apposition = re.match(r",[^,.;]{1,80},", masked[match.end():])
+        after = match.end() + (apposition.end() if apposition else 0)
+        for pronoun in _SUBJECT_PRONOUN.finditer(masked, after, min(following, match.end() + 300)):
+            if not re.search(r"[\"\u201d]\s*$", text[max(0, pronoun.start() - 3):pronoun.start()]):
+                tally[_gender(pronoun.group(0))] += 1  # not '"...," she said', which is what is sought
+                break
+        for key in keys:
+            total = votes.setdefault(key, {"he": 0, "she": 0})
+            total["he"] += tally["he"]
+            total["she"] += tally["she"]
+    return {name: ("he" if v["he"] > v["she"] else "she") for name, v in votes.items() if v["he"] != v["she"]}
+
+
+def _gender_key(name: str) -> str:
+    words = [w for w in name.split() if w.strip(".").lower() not in _TITLE_SET]
+    return " ".join(words[-2:]).lower().strip(".,'’")
+
+
+def gender_of_name(name: str, gender_of: dict) -> Optional[str]:
+    """A name's gender by the article's cues: its full name's, else its surname's."""
+    return gender_of.get(_gender_key(name)) or gender_of.get(_surname(name))
+
+
+def _candidates(text: str, position: int, speakers=()):
+    """People mentioned before `position`: (offset, name, strong), latest last. Strong: seen speaking
+    (by a speech verb, or as an earlier quote's speaker) or with a title; weak: a sentence's subject."""
+    window_start = max(0, position - 2500)
+    window = _masked(text[window_start:position])
     candidates = []
-    for match in _SPEAKING_NAME.finditer(window):
-        candidates.append((match.start("who"), _clean_name(match.group("who"))))
-    for match in _SUBJECT_NAME.finditer(window):
-        candidates.append((match.start("who"), _clean_name(match.group("who"))))
+    for pattern, strong in ((_SPEAKING_NAME, True), (_SAID_NAME, True), (_SUBJECT_NAME, False), (_SINGLE_SUBJECT, False)):
+        for match in pattern.finditer(window):
+            candidates.append((match.start("who"), _clean_name(match.group("who")), strong))
     for match in _TITLED_NAME.finditer(window):
-        candidates.append((match.start(), _clean_name(match.group(0))))
+        candidates.append((match.start(), _clean_name(match.group(0)), True))
     for name in speakers:
-        at = window.rfind(_surname(name).title()) if name else -1
+        surname = name.split()[-1] if name else ""
+        at = window.rfind(surname) if surname else -1
         if at >= 0:
-            candidates.append((at, name))
-    candidates = [(at, name) for at, name in candidates
-                  if name and not ORGANISATION_WORDS & {w.lower().strip(".,") for w in name.split()}]
-    return max(candidates)[1] if candidates else None
+            candidates.append((at, name, True))
+    return sorted((at, name, strong) for at, name, strong in candidates
+                  if name and name.lower() not in NOT_PEOPLE and name.lower() not in NOT_NAMES
+                  and not (len(name.split()) == 1 and name.lower() in _TITLE_SET) and not re.search(r"['’]s?$", name))
+
+
+def _last_name_before(text: str, position: int, speakers=(), pronoun: str = "", gender_of=None) -> Optional[str]:
+    """Who "he", "she" or "the spokesman" most likely is: the latest person mentioned before
+    `position` (as a speaker, a sentence's subject, with a title or after a speech verb) whose
+    gender, by the article's cues, is not the other one; one whose gender agrees is preferred to
+    one whose gender the article does not show. "they" is the latest organisation or group."""
+    wanted = _gender(pronoun.split()[-1]) if pronoun else None
+    if not wanted and pronoun:
+        wanted = next((_gender(w) for w in pronoun.split() if _gender(w)), None)
+    gender_of = gender_of if gender_of is not None else {}
+    candidates = _candidates(text, position, speakers)
+    if pronoun.lower() == "they":
+        groups = [(at, name) for at, name, _ in candidates if ORGANISATION_WORDS & {w.lower().strip(".,") for w in name.split()}]
+        return groups[-1][1] if groups else None
+    people = [(at, name, strong) for at, name, strong in candidates
+              if not ORGANISATION_WORDS & {w.lower().strip(".,") for w in name.split()}]
+    if wanted:
+        agreeing = [n for at, n, _ in people if gender_of_name(n, gender_of) == wanted]
+        if agreeing:
+            return agreeing[-1]
+        unknown = [n for at, n, strong in people if gender_of_name(n, gender_of) is None]
+        return unknown[-1] if unknown else None
+    strong = [n for at, n, strong in people if strong]
+    return strong[-1] if strong else None
 
 
 def _match_introduction(text, start, ends):

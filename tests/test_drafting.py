@@ -211,7 +211,8 @@ def test_fixture_drafts_build_once_the_gaps_are_filled(tmp_path):
     with sqlite3.connect(tmp_path / "quotes.db") as conn:
         assert conn.execute("select count(*) from quotes").fetchone()[0] == drafted
         assert {row[0] for row in conn.execute("select distinct speaker_id from quotes")} == {
-            "ana-petrova", "daniel-okafor", "helena-marsh", "maeve-corrigan", "osei-brandt", "rosa-delgado",
+            "ana-petrova", "daniel-okafor", "helena-marsh", "lena-fischer", "maeve-corrigan", "martin-oduya",
+            "osei-brandt", "priya-nair", "rosa-delgado",
             "someone-unnamed", "tom-avery", "victor-hale"}
 
 
