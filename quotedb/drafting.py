@@ -98,8 +98,25 @@ def find_quotations(text: str) -> list[Quotation]:
     return found
 
 
+_HEADLINE_QUOTE = re.compile(r"(?<![\w\u2019])\u2018(?=\w)([^\u2018\u2019]*(?:\u2019\w[^\u2018\u2019]*)*?)\u2019(?!\w)")
+
+
+def _headline(paragraph: str) -> bool:
+    """A headline: short, no double quotation marks, not ending like a sentence."""
+    return (len(paragraph.strip()) <= 200 and not any(c in paragraph for c in '"\u201c\u201d')
+            and not paragraph.rstrip().endswith((".", "!", "?")) or paragraph.rstrip().endswith((".\u2019", "?\u2019", "!\u2019")))
+
+
 def _paragraph_quotations(paragraph: str, offset: int) -> list[Quotation]:
+    if "\u2018" in paragraph and _headline(paragraph) and not any(c in paragraph for c in '"\u201c\u201d'):
+        return [Quotation(offset + m.start(), offset + m.end(), m.group(1)) for m in _HEADLINE_QUOTE.finditer(paragraph)
+                if any(c.isalnum() for c in m.group(1))]
     found, index = [], 0
+    lead = len(paragraph) - len(paragraph.lstrip())
+    if paragraph[lead:lead + 1] == "\u201d" and re.match(r"\u201d\s?\S", paragraph[lead:]) and "\u201d" in paragraph[lead + 2:]:
+        close = paragraph.index("\u201d", lead + 2)  # '”Words here.” ― Name': a mistyped opening mark
+        found.append(Quotation(offset + lead, offset + close + 1, paragraph[lead + 1:close]))
+        index = close + 1
     while index < len(paragraph):
         char = paragraph[index]
         if char in OPENERS and _opens(paragraph, index):
@@ -191,7 +208,8 @@ def _sentence_bounds(text, start, end, ends=None):
 _DESCRIPTION = r"(?:the|a|an|one|[A-Z][\w\-]*['’]s)\s+[A-Za-z][\w'’\-]*(?:\s+[A-Za-z][\w'’\-]*){0,6}?"
 _DESCRIPTOR = r"(?:(?:[A-Z][\w'’\-.]*|[a-z][\w'’\-]*)\s+){0,6}?"  # "White House press secretary "
 
-_ASIDE = (r"(?:\s*\([^)]{1,30}\))?(?:,[^\"\u201c\u201d.]{1,250}?,)?"  # "(D-Wis.)", ", head of the caucus,"
+_ABBREVIATED = r"(?:Ltd|Inc|Corp|Co|LLC|Plc|PLC|Jr|Sr|Bros|St|Mt|[A-Z])\."
+_ASIDE = (rf"(?:\s*\([^)]{{1,30}}\))?(?:,(?:[^\"\u201c\u201d.]|{_ABBREVIATED}){{1,250}}?,)?"  # "(D-Wis.)", ", head of the caucus,"
           r"(?:\s+[a-z]+ly)?(?:\s+(?:appeared|went|spoke|took|turned)\s+[^.\"\u201c]{1,60}?\s+and)?")
 
 GROUP = (r"(?:[A-Z][\w'’\-]+\s+){1,3}(?:authorities|officials|media|nationalists|leaders|lawmakers|forces|"
@@ -218,6 +236,9 @@ _AFTER_PATTERNS = [
     ("name", re.compile(rf"^[^\"\u201c\u201d]{{1,100}}?,\s+(?P<who>{NAME}){_ASIDE}\s+(?P<verb>{_VERB})\b[^\"\u201c]{{0,60}}$")),
 ]
 _BEFORE_PATTERNS = [
+    # roundups 'Ada Quill, Valley Post: "..."' or 'Ada Quill (@adaq): "..."'; transcripts 'QUILL: "..."'
+    ("name", re.compile(rf"^\s*(?P<who>{NAME})(?:\s*\(@\w+\)|,\s*[^:\"\u201c\u201d\n]{{1,60}})?:\s*$")),
+    ("name", re.compile(r"^\s*(?P<who>[A-Z][A-Z'’\-]+(?:\s+[A-Z][A-Z'’\-]+){0,2}):\s*$")),
     ("name", re.compile(rf"\b{_PASSIVE_VERBS}\s+by\s+(?P<who>{GROUP}|{NAME})\s+as\s+$")),
     ("name", re.compile(rf"(?P<who>{GROUP}){_ASIDE}\s+(?:have\s+|has\s+)?(?P<verb>{_VERB})\b[^.!?\"\u201c]{{0,120}}$")),
     ("name", re.compile(rf"(?P<who>{NAME}){_ASIDE}\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?(?P<verb>{_VERB})\b[^.!?\"\u201c]{{0,120}}$")),
@@ -231,7 +252,23 @@ _BEFORE_PATTERNS = [
 _SENTENCE_BREAK = re.compile(r"(?<![A-Z])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|Lt|Co))(?<!\bMrs|\bSen|\bRep|\bGov|\bGen|\bCol|\bInc|\bLtd|\bSgt)\.\s+(?=[A-Z])")
 
 
+def _description_head(who: str) -> str:
+    """ "Monday's hearing the chair" -> "the chair": the description starts at its last determiner."""
+    words = who.split()
+    inner = [i for i, w in enumerate(words) if i and w.lower() in {"the", "a", "an"}]
+    return " ".join(words[inner[-1]:]) if inner else who
+
+
+def _fragment(who: str) -> bool:
+    """Words caught as a speaker that are none: an adverb, or a clause ("the car and repeatedly")."""
+    words = _description_head(who).lower().split()
+    return (not words or words[-1].endswith("ly") or any(w in {"and", "or", "but", "to", "was", "were", "is", "that", "it"} for w in words)
+            or words[-1] in NOT_NAMES)
+
+
 def _clean_name(name: str) -> Optional[str]:
+    if name.isupper() and len(name.strip()) > 3:  # a transcript's "ANA PETROVA"
+        name = name.title()
     name = _SENTENCE_BREAK.split(name)[-1]  # "Harvard Law School. Mr. Obama": a sentence ended before the name
     words = name.strip(" ,.'’").split()
     honorific = next((i for i, w in enumerate(words) if w.rstrip(".") in {"Mr", "Mrs", "Ms", "Dr"}), 0)
@@ -271,7 +308,11 @@ def attribute(text: str, quotations: list[Quotation]) -> None:
             quote.mention = span
             if how == "name":
                 quote.speaker, quote.confidence = _clean_name(who), 0.9
+            elif how == "description" and _fragment(who):
+                quote.confidence = 0.2
+                quote.comments.append(f'no speaker found ("{who.strip()}" is not one); fill in or delete')
             elif how == "description":
+                who = _description_head(who)
                 quote.speaker, quote.confidence = who.strip(), 0.4
                 quote.comments.append(f'the speaker is described, not named ("{who.strip()}"); name them if the article does')
             else:
@@ -479,9 +520,16 @@ def _match_before(before: str, offset: int):
     return best
 
 
+_AFTER_SPEECH_VERB = re.compile(r"\b(?:said|says|added|adds|declared|declares|wrote|writes|tweeted|stated|states|"
+                                r"announced|announces|insisted|insists|replied|replies|responded|continued|asked|asks|"
+                                r"warned|warns|reported|reports|claimed|claims|told \w+)$")
+
+
 def _kind(quote, before):
     """`full` when the quotation stands as speech on its own; `partial` inside a sentence."""
     stripped = before.rstrip()
+    if _AFTER_SPEECH_VERB.search(stripped) and not _PASSIVE.search(stripped + " "):
+        return "full"  # 'Trump declared "I think ..."': the words a speech verb introduces
     if not stripped or stripped[-1] in ":,.!?(\u2014-" or stripped.endswith(("said", "says", "added", "asked", "wrote", "tweeted", "told")):
         words = len(quote.text.split())
         if stripped.endswith(",") and words <= 3 and not quote.text.rstrip().endswith((".", ",", "?", "!")):
