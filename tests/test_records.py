@@ -5,7 +5,7 @@ import datetime
 import pytest
 from pydantic import ValidationError
 
-from quotedb.records import ArticleFile, PartialDate, Quote, Speaker, parse_partial_date
+from quotedb.records import Article, ArticleFile, PartialDate, Quote, Speaker, parse_partial_date
 
 
 @pytest.mark.parametrize(
@@ -23,10 +23,28 @@ def test_partial_date_precision_follows_its_form(value, expected):
     assert parse_partial_date(value) == expected
 
 
-@pytest.mark.parametrize("value", ["2023-13", "2023-02-30", "23-11", "November 2023", "2023-1-5", True, "0999"])
+@pytest.mark.parametrize("value", ["2023-13", "2023-02-30", "23-11", "November 2023", "2023-1-5", True, "0999",
+                                   999, 20231, 2023.0, "2023\n", "\u0662\u0660\u0662\u0663", "0x7E8", "03747"])
 def test_impossible_or_malformed_dates_are_refused(value):
     with pytest.raises(ValueError):
         parse_partial_date(value)
+
+
+@pytest.mark.parametrize("value", [86400, 1704585600, "1704585600", 2024, "2024-01-07T00:00:00", "2024-1-7", "2024-02-30"])
+def test_published_is_a_day_never_a_number(value):
+    with pytest.raises(ValidationError) as error:
+        Article(title="T", outlet="O", published=value)
+    assert "date" in error.value.errors()[0]["msg"]
+
+
+@pytest.mark.parametrize("value", ["2024-01-07", datetime.date(2024, 1, 7)])
+def test_published_days(value):
+    assert Article(title="T", outlet="O", published=value).published == datetime.date(2024, 1, 7)
+
+
+def test_an_escaped_control_character_in_an_address_is_refused():
+    with pytest.raises(ValidationError, match="control character U\\+0007"):
+        Article(title="T", outlet="O", published="2024-01-07", url="https://example.org/\x07")
 
 
 def test_partial_date_derived_fields():
@@ -62,6 +80,11 @@ def test_a_good_quote_keeps_every_field():
         ({"kind": "quote"}, "kind", "full"),
         ({"speaker": "Vladimir Putin"}, "speaker", "pattern"),
         ({"speker": "a-b"}, "speker", "Unexpected keyword argument"),
+        ({"text": "Red \x1b[31malert"}, "text", "control character U+001B"),
+        ({"said_wording": "\x00"}, "said_wording", "control character U+0000"),
+        ({"role": "envoy\x7f"}, "role", "control character U+007F"),
+        ({"text": "\u200b\u00ad \u3164"}, "text", "only invisible characters"),
+        ({"venue": "\ufeff\u2060"}, "venue", "only invisible characters"),
     ],
 )
 def test_bad_quotes_name_the_field(fields, field, message):
