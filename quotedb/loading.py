@@ -287,11 +287,11 @@ def _is_article_id(name: str) -> bool:
 
 def _read_archive(path: Path, problems) -> Optional[str]:
     """The article's text archived beside its record, when kept."""
+    if not os.path.lexists(path):
+        return None
     try:
         with _open_regular(path) as handle:
             return handle.read().decode("utf-8", errors="replace")
-    except FileNotFoundError:
-        return None
     except OSError as error:
         problems.append(Problem(str(path), 0, "", f"cannot read the archived text: {_reason(error)}"))
         return None

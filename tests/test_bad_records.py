@@ -157,18 +157,20 @@ def test_an_unreadable_folder_file_or_archived_text_is_an_error(tmp_path):
     assert "3 problems found; nothing written." in result.stderr
 
 
-def test_a_fifo_or_folder_named_like_a_record_or_archive_is_an_error_not_a_hang(tmp_path):
-    records = write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "b.yml": ARTICLE})
+def test_a_fifo_or_broken_link_named_like_a_record_or_archive_is_an_error_not_a_hang(tmp_path):
+    records = write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "b.yml": ARTICLE, "d.yml": other_quote("D.")})
     os.mkfifo(records / "a.yml")
     os.mkfifo(records / "b.txt")
     (records / "c.yml").mkdir()  # a folder named like a record is a folder, and read as one
+    (records / "d.txt").symlink_to(records / "missing.txt")
     before = previous_database(tmp_path)
     result = build(tmp_path, timeout=60)
     assert_failed_cleanly(result, tmp_path, before, [
         "records/a.yml: cannot read the file: is a FIFO, not a regular file",
         "records/b.txt: cannot read the archived text: is a FIFO, not a regular file",
+        "records/d.txt: cannot read the archived text: No such file or directory",
     ])
-    assert "2 problems found" in result.stderr
+    assert "3 problems found" in result.stderr
 
 
 def test_what_is_skipped_is_said(tmp_path):
