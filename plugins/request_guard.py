@@ -74,10 +74,12 @@ async def _table_shape(db, table):
     """(is it a view, its columns), or None when there is no such table; kept for an
     immutable database, whose schema cannot change."""
     key = (db.name, table)
-    if key not in _SHAPES or db.is_mutable:
-        is_view = table in await db.view_names()
-        exists = is_view or table in await db.table_names()
-        _SHAPES[key] = (is_view, set(await db.table_columns(table))) if exists else None
+    if key in _SHAPES and not db.is_mutable:
+        return _SHAPES[key]
+    is_view = table in await db.view_names()
+    if not is_view and table not in await db.table_names():
+        return None  # not kept: any name can be asked for
+    _SHAPES[key] = (is_view, set(await db.table_columns(table)))
     return _SHAPES[key]
 
 

@@ -154,3 +154,25 @@ def test_robots_keep_crawlers_to_quote_and_speaker_pages(client, seed_conn):
 @pytest.mark.parametrize("path", ["/-/threads", "/-/threads.json", "/-/allow-debug"])
 def test_tools_for_the_operator_are_not_public(client, path):
     assert client.get(path).status_code == 404
+
+
+def test_a_result_too_big_for_memory_is_refused(client):
+    columns = ", ".join(f"zeroblob(900000) as c{n}" for n in range(60))
+    rows = " union all ".join(["select 0"] * 6)
+    response = client.get("/quotes.json?sql=" + urlquote(f"select {columns} from ({rows})"))
+    assert response.status_code == 400 and "result too big" in response.text
+    response = client.get("/quotes/quotes.json?_where=" + urlquote("length(zeroblob(900000)) > 0") + "&_size=max"
+                          "&_col=text&_nofacet=1")
+    assert response.status_code == 200  # values within the limit, a result within the limit
+
+
+def test_unknown_tables_are_not_remembered(client):
+    """Names that are not tables are answered (404), not kept: any name can be asked for."""
+    import re
+
+    for n in range(3):
+        assert client.get(f"/quotes/{'x' * 5000}{n}?a=1").status_code == 404
+    from datasette.plugins import pm
+
+    guard = next(p for p in pm.get_plugins() if getattr(p, "__name__", "") == "request_guard.py")
+    assert not any(re.fullmatch("x+[0-9]", table) for _, table in guard._SHAPES)
