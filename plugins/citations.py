@@ -58,7 +58,9 @@ def markdown_citation(quote, site_url="") -> str:
         source += f", <{_md_url(quote['url'])}>"
     lines = [f"> {words}", ">", f"> — {', '.join(who)}. In {source}."]
     if site_url:
-        lines.append(f"> quotedb: <{site_url}quotes/quotes/{quote['id']}>")
+        link = f"{site_url}quotes/quotes/{quote['id']}"
+        # An absolute address is an autolink; a path alone (no site_url configured) is plain text.
+        lines.append(f"> quotedb: <{link}>" if link.startswith(("https://", "http://")) else f"> quotedb: {link}")
     return "\n".join(lines)
 
 

@@ -10,8 +10,13 @@ marked where it is not. Declared in metadata.yml as `{counted: column}`.
   `"exact": false, "counted_rows": 10000` (of `filtered_table_rows_count`), and
   on the page. A facet is never shown as exact when it is not.
 
+Facets describe the whole listing, so they are counted on its first page only:
+pages reached through `next` (`?_next=`) carry none.
+
 If the counting query outlives `facet_time_limit_ms`, every facet of this kind is
-listed in `facets_timed_out`, as Datasette does for its own.
+listed in `facets_timed_out`, as Datasette does for its own, and, since Datasette's
+JSON does not show that list, each stays in `facet_results` with `"timed_out": true`
+and no results, never silently dropped.
 """
 
 from datasette import hookimpl
@@ -32,7 +37,7 @@ class CountedFacet(ColumnFacet):
 
     async def facet_results(self):
         configs = self.get_configs()
-        if not configs:
+        if not configs or self.request.args.get("_next"):
             return [], []
         db = self.ds.get_database(self.database)
         key = (db.name, self.table)
@@ -46,7 +51,8 @@ class CountedFacet(ColumnFacet):
         try:
             rows, window = await self._count(db, columns, size)
         except QueryInterrupted:
-            return [], columns
+            timed_out = [await self._facet(column, [], size, config["source"]) for config, column in zip(configs, columns)]
+            return [{**facet, "timed_out": True} for facet in timed_out], columns
         counted = {i: [] for i in range(-1, len(columns))}
         for row in rows:
             counted[row["facet"]].append(row)
@@ -64,11 +70,11 @@ class CountedFacet(ColumnFacet):
     async def _count(self, db, columns, size):
         """The facet counts as rows of (facet, value, count), and the window they were
         counted over: None for every matching row, else the newest FACET_ROWS."""
-        if self.table == "quotes" and " where " not in self.sql.lower():
+        if self.table == "quotes" and " where " not in self.sql.lower() and await _precounted(db, columns):
             return await db.execute(_precounted_sql(columns, size)), None
         limit = self.ds.setting("facet_time_limit_ms")
         sql = _counting_sql(self._matched_rows(columns), columns, size)
-        params = {**(self.params or {}), **self._window_params()}
+        params = {**(self.params or {}), "facet_rows": FACET_ROWS}
         if not _has_search(params):
             # A filter without a search: every row, if they can be counted in time.
             try:
@@ -84,17 +90,9 @@ class CountedFacet(ColumnFacet):
         if search:  # read a search's newest matches straight from the index
             wanted = ", ".join("quotes." + escape_sqlite(c) for c in columns)
             return (f"select {wanted} from quotes_fts join quotes on quotes.id = quotes_fts.rowid "
-                    f"where quotes_fts match :{search} and quotes_fts.rowid < :facet_bound "
-                    f"order by quotes_fts.rowid desc limit :facet_rows")
+                    f"where quotes_fts match :{search} order by quotes_fts.rowid desc limit :facet_rows")
         wanted = ", ".join(escape_sqlite(c) for c in columns)
         return f"select {wanted} from ({self.sql}) order by id desc limit :facet_rows"
-
-    def _window_params(self):
-        """The newest FACET_ROWS, below where a page of the quotes table starts (its keyset);
-        a view's `_next` is an offset and its facets count from the first match."""
-        last = self.request.args.get("_next", "").split(",")[-1] if self.table == "quotes" else ""
-        bound = int(last) if last.isascii() and last.isdigit() and len(last) < 19 else 2**63 - 1
-        return {"facet_rows": FACET_ROWS, "facet_bound": bound}
 
     async def _facet(self, column, rows, size, source):
         values = [row["value"] for row in rows[:size]]
@@ -125,6 +123,17 @@ class CountedFacet(ColumnFacet):
         return facet
 
 
+_PRECOUNTED = {}  # database -> the columns counted at build time
+
+
+async def _precounted(db, columns) -> bool:
+    """Were all these columns counted for the whole table at build time?"""
+    if db.name not in _PRECOUNTED or db.is_mutable:
+        rows = await db.execute("select distinct [column] from facet_counts")
+        _PRECOUNTED[db.name] = {row[0] for row in rows}
+    return set(columns) <= _PRECOUNTED[db.name]
+
+
 def _has_search(params):
     return any(name == "search" or name.startswith("search_") for name in params)
 
@@ -132,7 +141,8 @@ def _has_search(params):
 def _lone_search(request):
     """The SQL parameter of the search when a search is the page's only filter, newest
     first (plugins/search.py names it `search` or `search_<column>`)."""
-    searches = [name for name in request.args if name.startswith("_search") and name != "_searchmode"]
+    searches = [name for name in request.args if name.startswith("_search") and name != "_searchmode"
+                and request.args.get(name, "").strip()]
     filters = [name for name in request.args if not name.startswith("_") or "__" in name
                or name in ("_where", "_sort") or name.startswith("_filter")]
     if len(searches) != 1 or filters or request.args.get("_sort_desc", "id") != "id":

@@ -45,6 +45,9 @@ async def _problem(datasette, path: str, query_string: str):
     pairs = parse_qsl(query_string, keep_blank_values=True)
     if sum(key.startswith("_facet") and key != "_facet_size" for key, _ in pairs) > MAX_FACETS:
         return f"at most {MAX_FACETS} facets can be asked for at once"
+    keys = {key for key, _ in pairs}
+    if "_sort" in keys and "_sort_desc" in keys:
+        return "_sort and _sort_desc cannot be used together"
     for key, value in pairs:
         if "\x00" in key or ("\x00" in value and key.startswith("_") and not key.startswith("_search")):
             return "NUL characters cannot be part of SQL"
@@ -57,9 +60,13 @@ async def _problem(datasette, path: str, query_string: str):
         if key == "_next" and is_view and not _is_offset(value):
             return "_next must be a whole number on this page"
         if key == "_sort" and value == "rank" and table == "quotes":
-            rest = urlencode([(k, v) for k, v in pairs if k != "_sort"])
+            rest = urlencode([(k, v) for k, v in pairs if k not in ("_sort", "_sort_desc", "_next")])
             return Redirect(f"{datasette.urls.table(db.name, 'quotes_by_relevance', format=match.group('format'))}"
                             + (f"?{rest}" if rest else ""))
+        if key == "_timelimit" and not (value.isascii() and value.isdigit() and len(value) < 10):
+            return "_timelimit must be a whole number of milliseconds"
+        if key == "_through" and not _is_through(value):
+            return '_through must be JSON like {"table": ..., "column": ..., "value": ...}'
         if key in ("_sort", "_sort_desc") and value not in columns:
             return f"{key} must name a column of {table}"
         if not key.startswith("_") and _WHOLE_NUMBER.match(value.strip()) and abs(int(value)) > LARGEST:
@@ -95,6 +102,14 @@ def _facet_problem(key, value, columns, table):
     if value not in columns:
         return f"{key} must name a column of {table}"
     return None
+
+
+def _is_through(value: str) -> bool:
+    try:
+        through = json.loads(value)
+    except ValueError:
+        return False
+    return isinstance(through, dict) and all(isinstance(through.get(k), str) for k in ("table", "column", "value"))
 
 
 def _is_offset(value: str) -> bool:

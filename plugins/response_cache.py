@@ -4,21 +4,26 @@ Popular pages (the home page, the quotes table, a search many people run, the
 next page of a search) are answered from memory instead of running their SQL
 again. Only anonymous GET requests answered 200 without setting a cookie are
 kept; at most MAX_BYTES in all (keys, headers and bodies counted), least recently
-used dropped first; a URL longer than MAX_URL_BYTES is never kept. A page with a
-part that timed out (a facet, a count) is never kept: the next visitor gets a new
-try, not the degraded page. A response from memory carries `x-quotedb-cache: hit`.
+used dropped first; a URL longer than MAX_URL_BYTES is never kept. A page during
+which any query was interrupted by a time limit (a facet, a count) is never kept:
+the next visitor gets a new try, not the degraded page. Each database's `execute`
+notes an interruption in the request's context (`_interrupted`). A response from
+memory carries `x-quotedb-cache: hit`.
 """
 
+import contextvars
 from collections import OrderedDict
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
 
 MAX_BYTES = 64 * 2**20
 MAX_RESPONSE_BYTES = 2 * 2**20
 MAX_URL_BYTES = 2_000
 ENTRY_OVERHEAD = 500  # the entry's Python objects, roughly
-# What Datasette puts in a page when part of it timed out.
-DEGRADED = (b'class="facets-timed-out"', b'"filtered_table_rows_count": null')
+
+# Set per request: a list that a query interrupted by its time limit appends to.
+_interrupted = contextvars.ContextVar("quotedb_interrupted", default=None)
 
 
 class ResponseCache:
@@ -48,12 +53,6 @@ def _entry_size(key, start, body) -> int:
     return sum(len(part or b"") for part in key[1:]) + headers + len(body) + ENTRY_OVERHEAD
 
 
-def _degraded(body: bytes, query_string: bytes) -> bool:
-    """Did part of the page time out? A count left out on request (`_nocount`) is no loss."""
-    timed_out = b'"facets_timed_out": [' in body and b'"facets_timed_out": []' not in body
-    return timed_out or any(mark in body for mark in DEGRADED) and b"_nocount" not in query_string
-
-
 def _cacheable_request(scope) -> bool:
     if scope.get("type") != "http" or scope.get("method") != "GET":
         return False
@@ -61,6 +60,25 @@ def _cacheable_request(scope) -> bool:
         return False
     headers = dict(scope.get("headers") or [])
     return b"cookie" not in headers and b"authorization" not in headers
+
+
+def _noting_interruptions(execute):
+    async def execute_noting_interruptions(sql, params=None, **kwargs):
+        try:
+            return await execute(sql, params, **kwargs)
+        except QueryInterrupted:
+            noted = _interrupted.get()
+            if noted is not None:
+                noted.append(sql)
+            raise
+
+    return execute_noting_interruptions
+
+
+@hookimpl
+def startup(datasette):
+    for db in datasette.databases.values():
+        db.execute = _noting_interruptions(db.execute)
 
 
 @hookimpl
@@ -96,14 +114,18 @@ def asgi_wrapper(datasette):
                         captured["complete"] = not message.get("more_body", False)
                 await send(message)
 
-            await app(scope, receive, capture)
+            interrupted = []
+            token = _interrupted.set(interrupted)
+            try:
+                await app(scope, receive, capture)
+            finally:
+                _interrupted.reset(token)
             start = captured["start"]
             if start and captured["body"] is not None and captured["complete"] and start["status"] == 200 and not any(
                 name.lower() == b"set-cookie" for name, _ in start.get("headers", [])
             ):
-                body = b"".join(captured["body"])
-                if not _degraded(body, key[3]):
-                    cache.put(key, start, body)
+                if not interrupted:
+                    cache.put(key, start, b"".join(captured["body"]))
 
         return cached_app
 
