@@ -83,7 +83,7 @@ def _load_records(records_dir: Path) -> Records:
     speakers = _load_speakers(records_dir / SPEAKERS_FILE, problems)
     index = SpeakerIndex(speakers) if speakers is not None else None
     # Quotes are checked against the registry as they are validated, with their other fields.
-    context = {"speakers": index} if index else None
+    context = {"speakers": index} if index is not None else None
     articles = []
     for path in _record_paths(records_dir, problems, warnings):
         if path.suffix == ".jsonl":
@@ -93,7 +93,7 @@ def _load_records(records_dir: Path) -> Records:
             if loaded:
                 articles.append(loaded)
     problems.extend(_check_article_ids(articles))
-    if index:
+    if index is not None:
         problems.extend(_check_quotes(index, articles, warnings))
     if problems:
         raise InvalidRecords(problems)
@@ -166,10 +166,7 @@ def _why_skipped(entry: os.DirEntry) -> Optional[str]:
     return None
 
 
-_FILE_KINDS = {
-    stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket",
-    stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
-}
+_FILE_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket"}
 
 
 def _open_regular(path: Path):
@@ -177,9 +174,9 @@ def _open_regular(path: Path):
     might never end, so the file is opened without blocking, then checked."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
-        kind = _FILE_KINDS.get(stat.S_IFMT(os.fstat(fd).st_mode))
-        if kind:
-            raise OSError(f"is {kind}, not a regular file")
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(f"is {_FILE_KINDS.get(stat.S_IFMT(mode), 'a device')}, not a regular file")
         return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
@@ -259,17 +256,7 @@ def _load_article(path: Path, records_dir: Path, problems, warnings, context):
     if not loaded:
         return None
     record, document = loaded
-    for index in range(len(record.quotes)):
-        commented = document.commented.get(("quotes", index, "text"))
-        if commented:
-            line, comment = commented
-            warnings.append(
-                Problem(
-                    str(path), line, "text",
-                    f"ends before {comment!r}, which YAML reads as a comment; "
-                    "put the text in quotes to keep it",
-                )
-            )
+    warnings.extend(_texts_cut_by_comments(str(path), document, len(record.quotes)))
     return SourceArticle(
         id=path.stem,
         path=str(path),
@@ -279,6 +266,18 @@ def _load_article(path: Path, records_dir: Path, problems, warnings, context):
         quote_lines=[document.line_of(("quotes", i)) for i in range(len(record.quotes))],
         archived_text=archived_text,
     )
+
+
+def _texts_cut_by_comments(path: str, document: YamlDocument, quotes: int):
+    """Warnings for unquoted texts followed by a comment, which YAML leaves out of them."""
+    for index in range(quotes):
+        commented = document.commented.get(("quotes", index, "text"))
+        if commented:
+            line, comment = commented
+            yield Problem(
+                path, line, "text",
+                f"ends before {comment!r}, which YAML reads as a comment; put the text in quotes to keep it",
+            )
 
 
 def _is_article_id(name: str) -> bool:
@@ -309,36 +308,14 @@ def _load_article_lines(path: Path, records_dir: Path, problems, context):
         yield from _parse_lines(handle, path, record_file, problems, context)
 
 
-class _DuplicateKey(Exception):
-    pass
-
-
-def _refuse_duplicate_keys(pairs):
-    data = dict(pairs)
-    if len(data) != len(pairs):
-        seen = set()
-        raise _DuplicateKey(next(key for key, _ in pairs if key in seen or seen.add(key)))
-    return data
-
-
 def _parse_lines(handle, path, record_file, problems, context):
     for number, raw in enumerate(handle, start=1):
         if not raw.strip():
             continue
         try:
-            line = raw.decode("utf-8-sig" if number == 1 else "utf-8").strip()
-        except UnicodeDecodeError as error:
-            problems.append(Problem(str(path), number, "", f"not valid UTF-8 (byte 0x{raw[error.start]:02x})"))
-            continue
-        try:
-            record = ArticleLine.model_validate(
-                json.loads(line, object_pairs_hook=_refuse_duplicate_keys), context=context
-            )
-        except json.JSONDecodeError as error:
-            problems.append(Problem(str(path), number, "", f"JSON syntax: {error.msg} (column {error.colno})"))
-            continue
-        except _DuplicateKey as duplicate:
-            problems.append(Problem(str(path), number, str(duplicate), "duplicate key"))
+            record = ArticleLine.model_validate(_json_object(raw, first=number == 1), context=context)
+        except _LineProblem as problem:
+            problems.append(Problem(str(path), number, problem.field, problem.message))
             continue
         except ValidationError as error:
             for item in error.errors():
@@ -357,6 +334,36 @@ def _parse_lines(handle, path, record_file, problems, context):
         )
 
 
+class _LineProblem(Exception):
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+def _json_object(raw: bytes, first: bool):
+    try:
+        line = raw.decode("utf-8-sig" if first else "utf-8").strip()
+        return json.loads(line, object_pairs_hook=_refuse_duplicate_keys)
+    except UnicodeDecodeError as error:
+        raise _LineProblem(f"not valid UTF-8 (byte 0x{raw[error.start]:02x})") from None
+    except json.JSONDecodeError as error:
+        raise _LineProblem(f"JSON syntax: {error.msg} (column {error.colno})") from None
+    except (ValueError, RecursionError) as error:  # a number of over 4,300 digits, deep nesting
+        raise _LineProblem(f"JSON: {error}") from None
+
+
+def _refuse_duplicate_keys(pairs):
+    """For json.loads, which would keep the last of duplicate keys."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _LineProblem("duplicate key", key)
+            seen.add(key)
+    return data
+
+
 def _check_article_ids(articles):
     first = {}
     for source in articles:
@@ -368,7 +375,8 @@ def _check_article_ids(articles):
 
 
 def _check_quotes(index: SpeakerIndex, articles, warnings):
-    """What needs more than one quote: dates against the article, duplicates, names in the archive."""
+    """Quotes against their article and each other: dates after publication, duplicates,
+    speakers whose names the archived text lacks."""
     said_where = {}  # (speaker, digest of normalized text) -> (path, line)
     speakers_of_text = {}  # digest of normalized text -> (speaker, path, line)
     for source in articles:
