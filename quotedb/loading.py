@@ -348,8 +348,10 @@ def _json_object(raw: bytes, first: bool):
         raise _LineProblem(f"not valid UTF-8 (byte 0x{raw[error.start]:02x})") from None
     except json.JSONDecodeError as error:
         raise _LineProblem(f"JSON syntax: {error.msg} (column {error.colno})") from None
-    except (ValueError, RecursionError) as error:  # a number of over 4,300 digits, deep nesting
-        raise _LineProblem(f"JSON: {error}") from None
+    except ValueError:  # what else json.loads refuses
+        raise _LineProblem("a number of over 4,300 digits is not allowed") from None
+    except RecursionError:
+        raise _LineProblem("nested too deeply") from None
 
 
 def _refuse_duplicate_keys(pairs):

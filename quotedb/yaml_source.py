@@ -155,7 +155,10 @@ class _Converter:
             raise YamlProblem(node.start_mark.line + 1, f"unsupported YAML tag {node.tag}")
         if node.tag == "tag:yaml.org,2002:int" and not _DECIMAL.fullmatch(node.value):
             return node.value
-        return _constructor.construct_object(node)
+        try:
+            return _constructor.construct_object(node)
+        except ValueError:  # Python reads no integer of over 4,300 digits
+            raise YamlProblem(node.start_mark.line + 1, "a number of over 4,300 digits is not allowed") from None
 
     def _refuse_properties(self, node):
         """Refuse an anchor (&a) or a tag (!evil, !!set, !!python/...) on any node."""
