@@ -68,9 +68,14 @@ def decode(raw: bytes) -> str:
 
 
 def read_yaml(raw: bytes) -> YamlDocument:
-    text = _protect_line_separators(decode(raw))
+    text = decode(raw)
     if not text.strip():
         raise YamlProblem(1, "file is empty")
+    if "\x85" in text:  # YAML would take it for a line break, but it is a control character
+        raise YamlProblem(_line_at(text, text.index("\x85")), "control character #x0085 is not allowed")
+    separators = "\u2028" in text or "\u2029" in text
+    if separators:
+        text = _protect_line_separators(text)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
@@ -78,26 +83,26 @@ def read_yaml(raw: bytes) -> YamlDocument:
         message = " ".join(str(error.problem or error.context or error).split())
         raise YamlProblem(mark.line + 1 if mark else 1, f"YAML syntax: {message}") from None
     except yaml.reader.ReaderError as error:
-        line = text[: error.position].count("\n") + 1
-        raise YamlProblem(line, f"control character #x{error.character:04x} is not allowed") from None
+        raise YamlProblem(
+            _line_at(text, error.position), f"control character #x{error.character:04x} is not allowed"
+        ) from None
     except yaml.YAMLError as error:
         raise YamlProblem(1, f"YAML: {' '.join(str(error).split())}") from None
     if root is None:
         raise YamlProblem(1, "file holds no YAML document")
     document = YamlDocument(data=None)
-    document.data = _Converter(text, document).data(root, (), 0)
+    document.data = _Converter(text, document, separators).data(root, (), 0)
     return document
 
 
+def _line_at(text: str, index: int) -> int:
+    return text[:index].count("\n") + 1
+
+
 def _protect_line_separators(text: str) -> str:
-    if "\x85" in text:  # YAML would read it as a line break too, but it is a control character
-        line = text[: text.index("\x85")].count("\n") + 1
-        raise YamlProblem(line, "control character #x0085 is not allowed")
-    if "\u2028" not in text and "\u2029" not in text:
-        return text
     for separator, stand_in in _LINE_SEPARATORS.items():
         if stand_in in text:
-            line = text[: text.index(stand_in)].count("\n") + 1
+            line = _line_at(text, text.index(stand_in))
             raise YamlProblem(line, f"noncharacter U+{ord(stand_in):04X} is not allowed")
         text = text.replace(separator, stand_in)
     return text
@@ -112,10 +117,10 @@ def _restore_line_separators(value: str) -> str:
 class _Converter:
     """Turns libyaml's node tree into dicts, lists and scalars, noting every line."""
 
-    def __init__(self, text: str, document: YamlDocument):
+    def __init__(self, text: str, document: YamlDocument, restore_separators: bool):
         self.source_lines = text.splitlines()  # the same line breaks as libyaml's
         self.document = document
-        self.restore = "\ufdd0" in text or "\ufdd1" in text
+        self.restore = restore_separators
 
     def data(self, node, path, depth):
         line = node.start_mark.line + 1
