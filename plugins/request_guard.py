@@ -12,8 +12,12 @@ at most MAX_FACETS facets. Works for a database served under any name.
 `quotes_by_relevance`, where the index ranks the matches (plugins/search.py).
 
 A CSV stream (`_stream=on`) with no `_size` reads 1,000 rows a page: Datasette 0.65
-streams in pages of the table's default size (50), each a query of its own.
+streams in pages of the table's default size (50), each a query of its own. And a
+stream stops when its client goes away: Datasette would otherwise go on querying
+to the end, page after page, for nobody (`_stopping_when_gone`).
 """
+
+import asyncio
 
 import json
 import re
@@ -107,6 +111,36 @@ def _facet_problem(key, value, columns, table):
     return None
 
 
+class _ClientGone(BaseException):  # not an Exception: Datasette's stream catches those and writes on
+    pass
+
+
+async def _stopping_when_gone(app, scope, receive, send):
+    """Run a streaming GET, ending it at the next chunk once the client has disconnected."""
+    gone = asyncio.Event()
+
+    async def watch():
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        gone.set()
+
+    async def request_body():  # a GET has none; the watcher reads what the client sends
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send_while_there(message):
+        if gone.is_set():
+            raise _ClientGone()
+        await send(message)
+
+    watcher = asyncio.ensure_future(watch())
+    try:
+        await app(scope, request_body, send_while_there)
+    except _ClientGone:
+        pass
+    finally:
+        watcher.cancel()
+
+
 def _stream_in_large_pages(scope):
     pairs = parse_qsl(scope["query_string"].decode("utf-8", "replace"), keep_blank_values=True)
     keys = {key for key, _ in pairs}
@@ -148,6 +182,8 @@ def asgi_wrapper(datasette):
                             "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
                 await send({"type": "http.response.body", "body": body})
                 return
+            if scope.get("type") == "http" and b"_stream=" in scope.get("query_string", b""):
+                return await _stopping_when_gone(app, scope, receive, send)
             await app(scope, receive, send)
 
         return wrapped

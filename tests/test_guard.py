@@ -194,3 +194,41 @@ def test_unknown_tables_are_not_remembered(client):
 
     guard = next(p for p in pm.get_plugins() if getattr(p, "__name__", "") == "request_guard.py")
     assert not any(re.fullmatch("x+[0-9]", table) for _, table in guard._SHAPES)
+
+
+def test_a_stream_stops_when_its_client_goes_away():
+    """Datasette goes on streaming a CSV for nobody; the guard ends it at the next chunk."""
+    import asyncio
+
+    spec = importlib.util.spec_from_file_location("request_guard_plugin", ROOT / "plugins" / "request_guard.py")
+    guard = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(guard)
+    produced = []
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        for n in range(1000):
+            produced.append(n)
+            await send({"type": "http.response.body", "body": b"row\n", "more_body": True})
+            await asyncio.sleep(0.001)
+        await send({"type": "http.response.body", "body": b""})
+
+    async def run():
+        disconnected = asyncio.Event()
+        received = []
+
+        async def receive():
+            await disconnected.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            received.append(message)
+            if len(received) == 5:
+                disconnected.set()  # the client goes away after a few rows
+
+        scope = {"type": "http", "method": "GET", "path": "/quotes/quotes.csv", "headers": [],
+                 "query_string": b"_search=a&_stream=on"}
+        await guard._stopping_when_gone(app, scope, receive, send)
+
+    asyncio.run(run())
+    assert 4 <= len(produced) < 20
