@@ -45,6 +45,8 @@ INVISIBLE = re.compile(
 
 
 def _no_control_characters(text: str) -> str:
+    if text.isprintable():  # the common case, checked in C: no control characters at all
+        return text
     control = _CONTROL.search(text)
     if control:
         raise ValueError(
