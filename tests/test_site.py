@@ -318,3 +318,13 @@ def test_relevance_page_needs_a_search_and_shows_best_matches_first(client):
     rows = client.json("/quotes/quotes_by_relevance.json?_search=Nabenzia&_shape=array")
     assert {row["speaker_id"] for row in rows} == {NEBENZIA}
     assert [row["rank"] for row in rows] == sorted(row["rank"] for row in rows)
+
+
+@pytest.mark.parametrize("path", [
+    "/", "/quotes", "/quotes/quotes", "/quotes/quotes?_search=Nabenzia", "/quotes/quotes/19",
+    "/speaker/vassily-nebenzia", "/quotes/search?q=munitions", "/quotes/quotes_per_month?speaker=",
+    "/speaker/nobody-at-all",
+])
+def test_every_page_declares_its_language(client, path):
+    html = client.get(path).text
+    assert html.lstrip().startswith("<!DOCTYPE html>\n<html lang=\"en\">"), html[:200]
