@@ -23,6 +23,11 @@ annotated Source before it that names someone (the drafter's own guess).
 Each figure comes with a 95% interval from resampling the articles (bootstrap,
 2,000 draws, fixed seed), so a change of a point can be told from noise.
 
+Reported speech is measured the same way on the annotated Content spans that do not
+start with a quotation mark (nor NYT's '' marks) against the drafter's `paraphrase`
+records (`paraphrase_*` figures); its pronoun and description sources have no hand
+labels, so only its named sources are scored.
+
 Where an article has two annotators, the first (by file name) is used. Prints a
 summary; the last line is JSON.
 """
@@ -41,7 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from quotedb.drafting import TITLES, draft_quotations  # noqa: E402
+from quotedb.drafting import TITLES, draft_quotations, draft_reported  # noqa: E402
 
 QUOTE_MARKS = "\"\u201c\u201d'\u2018"
 TITLE_WORDS = {t.lower() for t in TITLES.split("|")}
@@ -95,7 +100,8 @@ def read_annotations(path: Path, text: str, paraphrases=False) -> list[GoldQuote
         for start, end in content[1]:
             first = text[start:end].lstrip()[:1]
             direct = first in QUOTE_MARKS and first != "'"
-            if direct != paraphrases and text[start:end].strip():
+            wanted = first not in QUOTE_MARKS if paraphrases else direct  # ''NYT quotes'' are neither
+            if wanted and text[start:end].strip():
                 quotes.append(GoldQuote(start, end, source_span, source_text, referent, event_id, direct))
     return quotes
 
@@ -292,7 +298,10 @@ def evaluate(corpus: Path, show_errors=False, labels_path: Path = LABELS):
         drafts = draft_quotations(text, published)
         drafted = [q for q in drafts if q.kind == "full"]
         quotes.append(score(name, text, drafted, read_annotations(annotations[0], text), labels, show_errors))
-    result = {"articles": len(metadata), **summary(quotes)}
+        reported = draft_reported(text, drafts)
+        gold_reported = read_annotations(annotations[0], text, paraphrases=True)
+        paraphrases.append(score(name, text, reported, gold_reported, labels, show_errors, what="paraphrase"))
+    result = {"articles": len(metadata), **summary(quotes), **summary(paraphrases, prefix="paraphrase_")}
     result["gold_direct_quotes"] = result["counts"]["gold"]
     result["drafted_direct_quotes"] = result["counts"]["drafted"]
     return result
@@ -310,6 +319,8 @@ def main():
     ci = result["intervals"]
     counts = result["counts"]
 
+    ci.update(result["paraphrase_intervals"])
+
     def line(key):
         return f"{result[key]} [{ci[key][0]}, {ci[key][1]}]"
 
@@ -321,6 +332,10 @@ def main():
           f"{counts['unscored']} never named, not scored): {line('speaker_accuracy_described')}")
     print(f"speaker accuracy, both: {line('speaker_accuracy_honest')}")
     print(f"speaker accuracy, old measure (shares a word; pronouns guessed): {line('speaker_accuracy')}")
+    pc = result["paraphrase_counts"]
+    print(f"reported speech: {pc['gold']} annotated, {pc['drafted']} drafted, {pc['pairs']} matched; precision "
+          f"{line('paraphrase_precision')}, recall {line('paraphrase_recall')}, F1 {line('paraphrase_f1')}; "
+          f"speaker accuracy, source named ({pc['named']}): {line('paraphrase_speaker_accuracy_named')}")
     print(json.dumps(result))
 
 

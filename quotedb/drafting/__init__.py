@@ -9,7 +9,8 @@ comment where the reviewer should look.
 
 The package, one job a module: `language` (speech verbs, titles, names,
 sentences), `quotations` (passages in quotation marks), `speakers` (who said
-it), `dates` (relative dates), `output` (the draft record file).
+it), `dates` (relative dates), `reported` (reported speech, drafted as
+`paraphrase`), `output` (the draft record file).
 """
 
 import datetime
@@ -30,6 +31,8 @@ def draft_quotations(text: str, published: datetime.date) -> list[Quotation]:
 
 
 from .output import Registry, draft_record, slugify  # noqa: E402  (output drafts with draft_quotations)
+from .reported import draft_reported, find_reported  # noqa: E402
 
-__all__ = ["NAME", "SPEECH_VERBS", "TITLES", "Quotation", "Registry", "attribute", "draft_quotations", "draft_record",
+__all__ = ["NAME", "SPEECH_VERBS", "TITLES", "Quotation", "Registry", "attribute", "draft_quotations", "draft_record", "draft_reported",
+           "find_reported",
            "find_quotations", "gender_of_name", "genders", "resolve_date", "slugify"]

@@ -46,10 +46,12 @@ def draft_record(text, published, outlet, speakers=(), title=None, author=None, 
     """A draft record file for `text`, ready for review, with gaps and doubts marked in comments."""
     registry = Registry(speakers)
     from . import draft_quotations
+    from .reported import draft_reported
 
     quotations = draft_quotations(text, published)
     title = title or next((line.strip("# *").strip() for line in text.splitlines() if line.strip()), "FILL-ME")
     attributed = [q for q in quotations if q.speaker or q.kind == "full"]
+    attributed = sorted(attributed + draft_reported(text, quotations), key=lambda q: q.start)
     unattributed = [q for q in quotations if not (q.speaker or q.kind == "full")]
     new_speakers, seen, lines = {}, set(), []
     lines += [

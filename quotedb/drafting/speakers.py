@@ -104,27 +104,7 @@ def attribute(text: str, quotations: list[Quotation]) -> None:
         found = (_match_agent(before, after, quote.end) or _match_after(after, quote.end)
                  or _match_before(before, sentence_start) or _match_introduction(text, quote.start, ends))
         if found:
-            how, who, span = found
-            quote.mention = span
-            if how == "name":
-                quote.speaker, quote.confidence = _clean_name(who), 0.9
-            elif how == "description" and _fragment(who):
-                quote.confidence = 0.2
-                quote.comments.append(f'no speaker found ("{who.strip()}" is not one); fill in or delete')
-            elif how == "description":
-                who = _description_head(who)
-                quote.speaker, quote.confidence = who.strip(), 0.4
-                quote.comments.append(f'the speaker is described, not named ("{who.strip()}"); name them if the article does')
-            else:
-                antecedent = _last_name_before(text, span[0], speakers, who, gender_of)
-                if not antecedent and last_speaker and who.lower() != "they" and gender_of_name(last_speaker, gender_of) in (None, _gender(who.split()[-1])):
-                    antecedent = last_speaker
-                if antecedent:
-                    quote.speaker, quote.confidence = antecedent, 0.6
-                    quote.comments.append(f'speaker taken from "{who}" as {antecedent}; check')
-                else:
-                    quote.confidence = 0.3
-                    quote.comments.append(f'"{who}" speaks here, but no named speaker comes before it')
+            resolve_speaker(text, quote, found, speakers, last_speaker, gender_of)
         elif previous and previous.speaker and _continues(text, previous, quote):
             quote.speaker, quote.spelled_as, quote.role = previous.speaker, previous.spelled_as, previous.role
             quote.mention = None
@@ -144,6 +124,35 @@ def attribute(text: str, quotations: list[Quotation]) -> None:
             last_speaker = quote.speaker
             if quote.speaker not in speakers:
                 speakers.append(quote.speaker)
+
+
+def resolve_speaker(text, quote, found, speakers=(), last_speaker=None, gender_of=None) -> None:
+    """Fill in the speaker of `quote` from an attribution found next to it: (how, who, span), how
+    being "name", "pronoun", "nominal" or "description". A name is taken as printed; "he", "she",
+    "they" and "the spokesman" are resolved to the latest person (or, for "they", organisation)
+    named before, by the article's gender cues; a description is kept, marked to be named."""
+    gender_of = gender_of if gender_of is not None else {}
+    how, who, span = found
+    quote.mention = span
+    if how == "name":
+        quote.speaker, quote.confidence = _clean_name(who), 0.9
+    elif how == "description" and _fragment(who):
+        quote.confidence = 0.2
+        quote.comments.append(f'no speaker found ("{who.strip()}" is not one); fill in or delete')
+    elif how == "description":
+        who = _description_head(who)
+        quote.speaker, quote.confidence = who.strip(), 0.4
+        quote.comments.append(f'the speaker is described, not named ("{who.strip()}"); name them if the article does')
+    else:
+        antecedent = _last_name_before(text, span[0], speakers, who, gender_of)
+        if not antecedent and last_speaker and who.lower() != "they" and gender_of_name(last_speaker, gender_of) in (None, _gender(who.split()[-1])):
+            antecedent = last_speaker
+        if antecedent:
+            quote.speaker, quote.confidence = antecedent, 0.6
+            quote.comments.append(f'speaker taken from "{who}" as {antecedent}; check')
+        else:
+            quote.confidence = 0.3
+            quote.comments.append(f'"{who}" speaks here, but no named speaker comes before it')
 
 
 ORGANISATION_WORDS = {

@@ -1,0 +1,241 @@
+"""Reported speech: statements attributed without quotation marks, drafted as `paraphrase`.
+
+"Kirby said that Russia ...", "Kirby said Russia ...", "Kirby told reporters (that) ...",
+"Kirby argued/warned/added that ...", "..., Kirby said.", "According to Kirby, ...",
+"..., according to Kirby." and "..., saying that ..." (the sentence's subject speaks). The
+drafted text is the article's own words, exactly: the span of the reported content, from
+after the verb (and its "that") to where the statement ends (the sentence's end, a colon or
+semicolon before a quotation, a dash, ", he said"). Every one is marked for review.
+"""
+
+import re
+
+from .language import NAME, NOMINALS, _sentence_ends
+from .quotations import Quotation
+from .speakers import (_ASIDE, _DESCRIPTION, GROUP, _clean_name, _describe_speaker, _masked, _venue,
+                       genders, resolve_speaker)
+
+REPORTING_VERBS = (
+    "said|says|say|told|tells|tell|added|adds|argued|argues|argue|warned|warns|warn|claimed|claims|claim|"
+    "noted|notes|note|stated|states|explained|explains|insisted|insists|insist|suggested|suggests|"
+    "acknowledged|acknowledges|admitted|admits|announced|announces|reported|reports|wrote|writes|"
+    "believes|believe|believed|thinks|think|thought|found|finds|find|shows|show|showed|agreed|agrees|"
+    "conceded|concedes|predicted|predicts|promised|promises|pledged|pledges|vowed|vows|stressed|stresses|"
+    "emphasized|emphasizes|emphasised|maintained|maintains|contended|contends|countered|complained|complains|"
+    "alleged|alleges|asserted|asserts|estimated|estimates|concluded|concludes|indicated|indicates|hinted|"
+    "recalled|recalls|testified|confirmed|confirms|denied|denies|worried|worries|feared|fears|hopes|hoped|"
+    "expects|expected|demanded|demands|mentioned|revealed|reveals|declared|declares|replied|responded|"
+    "charged|charges|tweeted|posted|assured|reminded|informed|signaled|signalled|predicted|cautioned|"
+    "reiterated|repeated|speculated|wondered|projected|reckons|reckoned|observed|pointed out|made clear|"
+    "is saying|are saying|was saying|were saying|is reporting|are reporting|was reporting|is arguing|"
+    "are arguing|is warning|are warning|is claiming|are claiming"
+)
+_REPORTING = rf"(?:{REPORTING_VERBS})"
+# Verbs whose object (the one told) comes before the content: "told reporters (that) ..."
+_TELLING = re.compile(r"(?:told|tells|tell|assured|reminded|informed|warned|warns)$")
+_OBJECT = (rf"(?:him|her|them|us|me|you|reporters|journalists|supporters|voters|the crowd|"
+           rf"(?:the|a|an|his|her|their)\s+(?:[\w'’\-]+\s+){{0,3}}?[\w'’\-]+|{NAME})")
+_AUXILIARY = r"(?:(?:also|later|then|has|have|had|previously|repeatedly|recently|publicly|privately|again|" \
+             r"once|often|would|will|did|does|do|even|now|still|long|already|first|separately|further)\s+){0,3}"
+_ADVERBIAL = (r"(?:\s+(?:on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
+              r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:morning|afternoon|evening|night))?|"
+              r"last\s+(?:week|month|year|night)|earlier|later|yesterday|today|this\s+week|"
+              r"in\s+(?:a|an|his|her|their)\s+(?:[\w'’\-]+\s+){0,2}?(?:statement|interview|speech|letter|post|tweet|"
+              r"email|report|filing|op-ed|column|briefing|call|message|memo)(?:\s+(?:on|with|to)\s+[\w'’\-. ]{1,40}?)?|"
+              r"to\s+(?:reporters|journalists|supporters|the\s+[\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3}|[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3})))?")
+# What may open a reported clause with no "that": a pronoun, a determiner, a name, a number.
+_CLAUSE_OPENING = re.compile(
+    r"(?:he|she|they|it|we|i|you|there|the|a|an|his|her|their|its|our|my|this|these|those|that|some|many|most|"
+    r"no|all|every|each|both|neither|none|any|more|few|one|two|such|what|how|why|whether|if|nobody|everyone|"
+    r"nothing|something|anyone|someone)\b|[A-Z0-9]", re.I)
+# What may not: a preposition, conjunction or adverb ("said in", "said so", "said Friday").
+_NOT_OPENING = re.compile(
+    r"(?:to|in|on|at|for|with|by|of|from|about|during|after|before|as|and|but|or|so|too|also|repeatedly|publicly|"
+    r"earlier|later|last|next|was|is|were|are|would|will|had|has|have|not|nothing|yes|no|goodbye|hello|again|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|recently|instead|"
+    r"when|while|because|through|via|under|over|against|afterward|afterwards|privately|then|now|here|there|"
+    r"him|them|us|me|something|anything|little|much|very|just|only|please|thanks|thank|sorry|otherwise)\b", re.I)
+_BARE_GROUP = (r"(?:[A-Za-z][\w'’\-]*\s+){0,3}(?:activists|officials|analysts|experts|lawmakers|leaders|advocates|"
+               r"critics|supporters|opponents|aides|members|officers|investigators|prosecutors|researchers|scientists|economists|"
+               r"strategists|advisers|advisors|sources|residents|voters|witnesses|police|authorities|Democrats|Republicans)")
+_PRONOUN_SUBJECT = r"(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e)"
+
+# The speaker right before the verb, the pre-verb text ending with it.
+_SUBJECTS = [
+    ("pronoun", re.compile(rf"(?:^|[\s,(])(?P<who>{_PRONOUN_SUBJECT}){_ASIDE}\s+{_AUXILIARY}$")),
+    ("name", re.compile(rf"(?P<who>{GROUP}){_ASIDE}\s+{_AUXILIARY}$")),
+    ("name", re.compile(rf"(?P<who>{NAME}){_ASIDE}\s+{_AUXILIARY}$")),
+    ("nominal", re.compile(rf"\b(?P<who>{NOMINALS}){_ASIDE}\s+{_AUXILIARY}$", re.I)),
+    ("description", re.compile(rf"\b(?P<who>{_DESCRIPTION}){_ASIDE}\s+{_AUXILIARY}$")),
+    ("description", re.compile(rf"\b(?P<who>{_BARE_GROUP}){_ASIDE}\s+{_AUXILIARY}$")),
+    ("description", re.compile(rf"(?:^|[,;]\s+|\b(?:and|but)\s+)(?P<who>who|which){_ASIDE}\s+{_AUXILIARY}$")),
+]
+_VERB_HERE = re.compile(rf"\b(?P<verb>{_REPORTING})\b")
+_GERUND = re.compile(r",\s+(?P<verb>saying|adding|arguing|noting|warning|claiming|suggesting|insisting|explaining|"
+                     r"stressing|asserting|contending|predicting|promising|acknowledging|admitting)\s+(?:that\s+)?")
+_AFTER_ATTRIBUTION = re.compile(
+    rf",\s+(?:(?P<who>{_PRONOUN_SUBJECT}|{NOMINALS}|{GROUP}|{NAME}|{_BARE_GROUP}|{_DESCRIPTION}){_ASIDE}\s+{_AUXILIARY}(?P<verb>{_REPORTING})"
+    rf"|(?P<verb2>said|says|added|wrote|argued|noted|warned|explained|claimed|insisted|told)\s+(?P<who2>{NOMINALS}|{NAME}))"
+    r"\b[^,;:\"\u201c\u201d]{0,80}[.!?]?\s*$")
+_ACCORDING_BEFORE = re.compile(rf"^\s*(?:But\s+|And\s+)?[Aa]ccording\s+to\s+(?P<who>[^,;:\"\u201c\u201d]{{2,90}}?),\s+")
+_ACCORDING_AFTER = re.compile(rf",\s+according\s+to\s+(?P<who>[^,;:\"\u201c\u201d]{{2,90}}?)(?:[.!?]?\s*$|,)")
+# Where the statement stops: a quotation after a colon or semicolon, a dash, ", he said", "and later".
+_STOP = re.compile(r":|;|\s[\u2014\u2013]\s|\s--\s|\u2014|,\s+(?:he|she|they|[A-Z][\w'’\-]+)\s+(?:said|says|added|adds)\b|"
+                   r",\s+according\s+to\b|\s+and\s+(?:later|then|subsequently)\s+|,\s+which\s+(?:was|is|were|are|has|have|had)\b")
+QUOTE_MARKS = "\"\u201c\u201d\u2018\u2019'"
+
+
+def _trim(text, start, end):
+    """The content without surrounding spaces and the sentence's closing punctuation; None when
+    it opens with a quotation mark (a direct quote) or is too short to be a statement."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:!?"):
+        end -= 1
+    content = text[start:end]
+    if not content or content[0] in QUOTE_MARKS or len(content.split()) < 3:
+        return None
+    for opening, closing in (("\u201c", "\u201d"),):
+        if content.count(opening) != content.count(closing):  # a quotation cut in two: stop before it
+            cut = content.rfind(opening) if content.count(opening) > content.count(closing) else content.find(closing)
+            return _trim(text, start, start + cut) if cut > 0 else None
+    if content.count('"') % 2:
+        cut = content.rfind('"')
+        return _trim(text, start, start + cut) if cut > 0 else None
+    return start, end
+
+
+def _how(who: str) -> str:
+    """How a speaker is given: a name, a pronoun, a nominal ("the spokesman") or a description."""
+    if re.fullmatch(_PRONOUN_SUBJECT, who):
+        return "pronoun"
+    if re.fullmatch(NOMINALS, who, re.I):
+        return "nominal"
+    return "name" if _clean_name(who) and who[:1].isupper() and not re.match(r"(?:The|A|An)\s+[a-z]", who) else "description"
+
+
+def _content_end(text, masked, start, sentence_end):
+    stop = _STOP.search(masked, start, sentence_end)
+    return stop.start() if stop else sentence_end
+
+
+def _subject(before: str, offset: int):
+    for how, pattern in _SUBJECTS:
+        match = pattern.search(before[-250:])
+        if match:
+            who = match.group("who")
+            shift = offset + max(0, len(before) - 250)
+            if how == "name" and not _clean_name(who):
+                continue
+            return how, who, (shift + match.start("who"), shift + match.end("who"))
+    return None
+
+
+def _sentence_subject(masked: str, start: int, end: int):
+    """The subject opening the sentence, for "..., saying that": "Kirby responded ..., saying"."""
+    opening = re.match(rf"\s*(?:(?:On|In|At|Last|Earlier|Later)\s[^,]{{1,40}},\s+)?", masked[start:end])
+    verb = re.compile(r"\s(?:[a-z]+ed|[a-z]+s|spoke|went|took|made|gave|sent|wrote|said|told)\b").search(masked, start + opening.end(), end)
+    return _subject(masked[start:verb.start() + 1], start) if verb else None
+
+
+def find_reported(text: str) -> list[tuple[int, int, tuple]]:
+    """(start, end, (how, who, mention span)) of each reported statement, in order."""
+    masked = _masked(text)
+    ends = _sentence_ends(text)
+    found = []
+    start = 0
+    for sentence_end in ends + [len(text)]:
+        if sentence_end <= start:
+            continue
+        found.extend(_in_sentence(text, masked, start, sentence_end))
+        start = sentence_end
+    return found
+
+
+def _in_sentence(text, masked, start, end):
+    sentence = masked[start:end]
+    if not sentence.strip():
+        return []
+    found = []
+    match = _ACCORDING_BEFORE.match(sentence)
+    if match:
+        span = _trim(text, start + match.end(), _content_end(text, masked, start + match.end(), end))
+        if span:
+            who_span = (start + match.start("who"), start + match.end("who"))
+            found.append((*span, (_how(match.group("who")), match.group("who"), who_span)))
+        return found
+    match = _ACCORDING_AFTER.search(sentence)
+    if match:
+        span = _trim(text, start, start + match.start())
+        if span:
+            who_span = (start + match.start("who"), start + match.end("who"))
+            found.append((*span, (_how(match.group("who")), match.group("who"), who_span)))
+        return found
+    match = _AFTER_ATTRIBUTION.search(sentence)
+    if match:
+        who = match.group("who") or match.group("who2")
+        how = _how(who)
+        key = "who" if match.group("who") else "who2"
+        if True:
+            span = _trim(text, start, start + match.start())
+            if span and not re.search(r"[\"\u201c\u201d]", masked[start:start + match.start()]):
+                found.append((*span, (how, who, (start + match.start(key), start + match.end(key)))))
+                return found
+    for verb in _VERB_HERE.finditer(masked, start, end):
+        if re.search(r"\b(?:the|a|an|with|his|her|their|its|of|these|those|such|new|any|no|to|[a-z]+'s)\s+$", masked[max(start, verb.start() - 20):verb.start()], re.I):
+            continue  # a noun ("with claims", "the reports", "to say"), not a verb
+        after = verb.end()
+        rest = masked[after:end]
+        if _TELLING.search(verb.group("verb")):
+            obj = re.match(rf"\s+{_OBJECT}(?=[\s,])", rest)
+            if obj:
+                after += obj.end()
+        adverbial = re.match(_ADVERBIAL, masked[after:end])
+        after += adverbial.end() if adverbial else 0
+        that = re.match(r"\s*,?\s*that\s+", masked[after:end])
+        if that:
+            after += that.end()
+        else:
+            gap = re.match(r"\s*,?\s*", masked[after:end])
+            after += gap.end()
+            if _NOT_OPENING.match(masked, after) or not re.match(r"[\w\"\u201c]", masked[after:after + 1]):
+                continue
+            if not verb.group("verb").startswith(("sa", "tel", "tol", "wr", "add", "arg", "warn", "claim", "insist",
+                                                  "not", "believ", "think", "thought", "is ", "are ", "was ", "were ")):
+                continue  # "found the money", "announced a plan": without "that", only saying verbs
+        if text[after:after + 1] in QUOTE_MARKS:
+            continue  # a direct quotation: drafted as a quote
+        subject = _subject(masked[start:verb.start()], start)
+        if not subject:
+            continue
+        span = _trim(text, after, _content_end(text, masked, after, end))
+        if span:
+            found.append((*span, subject))
+            break
+    if not found:
+        gerund = _GERUND.search(masked, start, end)
+        if gerund and text[gerund.end():gerund.end() + 1] not in QUOTE_MARKS:
+            subject = _sentence_subject(masked, start, gerund.start())
+            span = _trim(text, gerund.end(), _content_end(text, masked, gerund.end(), end)) if subject else None
+            if span:
+                found.append((*span, subject))
+    return found
+
+
+def draft_reported(text: str, quotations=()) -> list[Quotation]:
+    """Each reported statement as a `paraphrase`, its speaker resolved like a quote's, marked for review.
+    `quotations`, the article's drafted quotes, give the speakers "he" and "she" may refer to."""
+    speakers = [q.speaker for q in quotations if q.speaker and q.confidence >= 0.6]
+    gender_of = genders(text)
+    drafted = []
+    for start, end, found in find_reported(text):
+        quote = Quotation(start, end, text[start:end], kind="paraphrase")
+        resolve_speaker(text, quote, found, speakers, None, gender_of)
+        if quote.speaker and quote.mention and quote.speaker[0].isupper():
+            _describe_speaker(text, quote)
+        quote.venue = _venue(text[max(0, found[2][0] - 150):start])
+        quote.confidence = min(quote.confidence, 0.6)  # below a quote's 0.9: the span is a guess
+        quote.comments.append("reported speech (paraphrase): check that these words are what the speaker said, "
+                              "where they begin and end")
+        drafted.append(quote)
+    return drafted
