@@ -37,6 +37,12 @@ def quotation(text, details, base_url="/") -> Markup:
 
 
 @hookimpl
+def prepare_jinja2_environment(env):
+    """`{{ text|quotation(details, base_url) }}` in templates: the same markup as the table's cells."""
+    env.filters["quotation"] = quotation
+
+
+@hookimpl
 def render_cell(row, value, column, table, database, datasette):
     if not isinstance(value, str):
         return None
@@ -70,6 +76,30 @@ mark { background: #ffe58a; padding: 0 1px; }
 td.col-text, td.col-quote { min-width: 28em; }
 .speaker-chart rect { fill: #5b7fa6; }
 .speaker-chart text { font-size: 10px; fill: #333; }
+
+/* Home page (templates/index.html) */
+.home-search { margin: 1em 0 1.2em 0; max-width: 48em; }
+.home-search label { display: block; width: auto; font-weight: bold; margin-bottom: 0.4em; }
+.home-search-row { display: flex; gap: 0.5em; }
+.home-search input[type=search] { flex: 1; min-width: 0; font-size: 1.2em; padding: 0.45em 0.6em;
+  border: 2px solid #5b7fa6; border-radius: 6px; }
+.home-search button { font-size: 1.1em; padding: 0.45em 1.1em; border: 0; border-radius: 6px;
+  background: #2c5282; color: #fff; cursor: pointer; }
+.home-search button:hover, .home-search button:focus { background: #1a365d; }
+.home-totals { font-size: 1.1em; }
+.home-section h2 { margin-top: 1.4em; }
+ol.quote-cards { list-style: none; padding: 0; margin: 0; display: grid;
+  grid-template-columns: repeat(auto-fill, minmax(min(100%, 24em), 1fr)); gap: 1em; }
+li.quote-card { border: 1px solid #ddd; border-radius: 8px; padding: 0.9em 1em; background: #fff;
+  overflow-wrap: anywhere; }
+li.quote-card .quote-card-link { display: inline-block; margin-top: 0.5em; font-size: 0.85em; }
+.home-section > p { margin-top: 0.8em; }
+.home-ways { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 16em), 1fr)); gap: 0 2em; }
+ol.home-list, ul.home-list { padding: 0; margin: 0.4em 0; }
+.home-list li { margin: 0.25em 0; overflow-wrap: anywhere; }
+.home-list .count, .home-years .count { color: #555; font-size: 0.9em; }
+ul.home-years { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.4em 1.2em; }
+.home-databases { margin-top: 2em; border-top: 1px solid #ddd; overflow-wrap: anywhere; }
 """
 
 

@@ -182,3 +182,21 @@ def test_citation_and_download_links(page, server):
     href = page.locator("a[href$='quotes.db']").first.get_attribute("href")
     download = page.request.get(server + href)
     assert download.ok and download.body()[:16] == b"SQLite format 3\x00"
+
+
+def test_home_page_search_lands_on_the_quotes(page, server):
+    page.goto(server + "/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("li.quote-card figure.quote").count() == 6
+    page.screenshot(path=ARTIFACTS / "home-desktop.png", full_page=True)
+    page.get_by_label("Search the quotes").fill("Nabenzia")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/quotes/quotes?_search=Nabenzia")
+    assert page.locator("table.rows-and-columns tbody tr").count() == 2
+    page.goto(server + "/")
+    page.click("#home-speakers + ol a:has-text('Vassily Nebenzia')")
+    page.wait_for_url("**/speaker/vassily-nebenzia")
+    page.goto(server + "/")
+    page.click(".home-years a:has-text('2023')")
+    page.wait_for_url("**/quotes/quotes?year=2023")
+    assert page.locator("table.rows-and-columns tbody tr").count() == 3

@@ -1,6 +1,7 @@
 """Behaviour that only shows on a larger corpus: complete searches, exact counts, facet windows, the benchmark."""
 
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -184,3 +185,33 @@ def test_a_narrowed_search_considers_every_match(large):
     assert data["filtered_table_rows_count"] == len(expected)
     ids = [row[0] for row in follow_next(large, f"/quotes/quotes.json?_search={term}&speaker_id={speaker}&_size=max")]
     assert ids == expected and oldest in ids
+
+
+def test_home_page_reads_no_more_rows_than_it_shows(large, monkeypatch):
+    """No query behind `/` reads through the quotes: counts come from facet_counts, the date
+    range from the index on `said`, the newest quotes by primary key (the one scan of quotes
+    allowed is `order by id desc limit N`, which stops after N rows). Datasette's own table
+    counts, `select count(*) from [table]`, run once for an immutable database, each stopped
+    after 10 ms, and are left out."""
+    from datasette.database import Database
+
+    seen = []
+    execute = Database.execute
+
+    async def recording(self, sql, params=None, *args, **kwargs):
+        if self.name == "quotes":
+            seen.append((sql, params))
+        return await execute(self, sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(Database, "execute", recording)
+    html = large.get("/?home-test").text
+    assert "12,000</strong> quotes" in html and html.count('<li class="quote-card">') == 6
+    assert any("facet_counts" in sql for sql, _ in seen)
+    conn = sqlite3.connect(f"file:{large.path}?mode=ro", uri=True)
+    for sql, params in seen:
+        if re.fullmatch(r"select count\(\*\) from \[\w+\]", sql):
+            continue
+        plan = [row[3] for row in conn.execute("explain query plan " + sql, params or {})]
+        scans = [step for step in plan if re.match(r"SCAN (quotes|quote_details)\b", step)]
+        if scans:
+            assert scans == ["SCAN quotes"] and re.search(r"order by id desc limit \d+$", sql), (sql, plan)

@@ -328,3 +328,38 @@ def test_relevance_page_needs_a_search_and_shows_best_matches_first(client):
 def test_every_page_declares_its_language(client, path):
     html = client.get(path).text
     assert html.lstrip().startswith("<!DOCTYPE html>\n<html lang=\"en\">"), html[:200]
+
+
+def test_home_page_is_a_way_into_the_quotes(client):
+    html = client.get("/").text
+    assert '<form class="home-search" action="/quotes/quotes" method="get" role="search">' in html
+    assert '<input type="search" id="home-search-input" name="_search"' in html
+    assert '<label for="home-search-input">' in html
+    totals = html[html.index('<p class="home-totals">'):]
+    totals = " ".join(totals[:totals.index("</p>")].replace("<strong>", "").replace("</strong>", "").split())
+    assert totals.endswith("24 quotes by 14 speakers, from 1 outlet, said between November 2023 and 5 January 2024.")
+    # the newest quotes as quotation cards, newest first, the markup of the table's cells
+    cards = html.split('<li class="quote-card">')[1:]
+    assert len(cards) == 6
+    assert cards[0].startswith('<figure class="quote quote-full"><blockquote>Iran and the DPRK')
+    assert 'href="/quotes/quotes/24"' in cards[0] and 'href="/quotes/quotes/19"' in cards[-1]
+    assert '<a href="/speaker/vassily-nebenzia">Vassily Nebenzia</a> (as Nabenzia)' in cards[-1]
+    # most quoted, and ways in by outlet, venue and year, with their counts
+    assert '<li><a href="/speaker/viktor-yahun">Viktor Yahun</a> <span class="count">5</span></li>' in html
+    assert html.index("/speaker/viktor-yahun") < html.index('id="home-outlets"')
+    assert '<a href="/quotes/quotes?outlet_id=2">World Socialist Web Site</a> <span class="count">24</span>' in html
+    assert '<a href="/quotes/quotes?venue_id=' in html and ">Espresso TV</a> <span class=\"count\">5</span>" in html
+    assert html.index('href="/quotes/quotes?year=2024">2024</a>') < html.index('href="/quotes/quotes?year=2023">2023</a>')
+    assert 'href="/quotes.db" download>Download the whole database</a>' in html
+    # Datasette's list of databases and tables stays on the page
+    assert '<a href="#datasette-databases">' in html and 'id="datasette-databases"' in html
+    assert 'href="/quotes">quotes</a>' in html and '<a href="/quotes/speakers"' in html
+
+
+def test_home_page_links_lead_where_they_say(client):
+    html = client.get("/").text
+    assert client.json("/quotes/quotes.json?outlet_id=2&_size=0")["filtered_table_rows_count"] == 24
+    assert client.json("/quotes/quotes.json?year=2023&_size=0")["filtered_table_rows_count"] == 3
+    assert client.get("/quotes/most_quoted").status_code == 200
+    assert client.json("/.json")["quotes"]["tables_count"] == 5  # the index's JSON is Datasette's own
+    assert "/quotes/most_quoted" in html

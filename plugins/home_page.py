@@ -1,0 +1,97 @@
+"""The home page (templates/index.html): a search box, totals, the newest quotes as
+cards, the most-quoted speakers and ways in by outlet, venue and year.
+
+Fast at a million quotes: every count comes from `facet_counts` (counted at build
+time), the date range from the index on `said`, the newest quotes by primary key.
+No query reads all the quotes.
+"""
+
+from datasette import hookimpl
+
+NEWEST = 6
+TOP = 10
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+
+
+def said_for_people(said):
+    """'2024-01-05' -> '5 January 2024', '2023-11' -> 'November 2023', '2023' -> '2023'."""
+    if not said:
+        return "date unknown"
+    parts = said.split("-")
+    try:
+        if len(parts) == 3:
+            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        if len(parts) == 2:
+            return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    except (ValueError, IndexError):
+        pass
+    return said
+
+
+async def _quotes_database(datasette):
+    for db in datasette.databases.values():
+        if await db.table_exists("quotes_fts") and await db.table_exists("facet_counts"):
+            return db
+    return None
+
+
+async def _rows(db, sql, params=None):
+    return [dict(row) for row in await db.execute(sql, params or {})]
+
+
+async def home(datasette):
+    db = await _quotes_database(datasette)
+    if db is None:
+        return None
+
+    async def counted(column):
+        return await _rows(db, "select value, count from facet_counts where [column] = :column", {"column": column})
+
+    async def top(column, table, label):
+        return await _rows(db, (
+            f"select {table}.id, {table}.{label} as name, facet_counts.count as quotes "
+            f"from facet_counts join {table} on {table}.id = facet_counts.value "
+            f"where facet_counts.[column] = :column order by facet_counts.count desc, name limit {TOP}"
+        ), {"column": column})
+
+    totals = (await db.execute(
+        "select (select sum(count) from facet_counts where [column] = 'kind') as quotes, "
+        "(select count(*) from facet_counts where [column] = 'speaker_id') as speakers, "
+        "(select count(*) from facet_counts where [column] = 'outlet_id') as outlets, "
+        "(select count(*) from facet_counts where [column] = 'venue_id') as venues, "
+        "(select min(said) from quotes) as first_said, (select max(said) from quotes) as latest_said"
+    )).first()
+    ids = [row["id"] for row in await db.execute(f"select id from quotes order by id desc limit {NEWEST}")]
+    newest = []
+    if ids:
+        marks = ", ".join("?" for _ in ids)
+        newest = await _rows(db, f"select * from quote_details where id in ({marks}) order by id desc", ids)
+    years = sorted((row for row in await counted("year") if row["value"] is not None),
+                   key=lambda row: row["value"], reverse=True)
+    return {
+        "database": db.name,
+        "totals": {
+            **dict(totals),
+            "quotes": totals["quotes"] or 0,
+            "first_said": said_for_people(totals["first_said"]) if totals["first_said"] else None,
+            "latest_said": said_for_people(totals["latest_said"]) if totals["latest_said"] else None,
+        },
+        "newest": newest,
+        "speakers": await top("speaker_id", "speakers", "name"),
+        "outlets": await top("outlet_id", "outlets", "name"),
+        "venues": await top("venue_id", "venues", "name"),
+        "years": years,
+        "download_size": db.size if db.path else None,
+    }
+
+
+@hookimpl
+def extra_template_vars(view_name, datasette):
+    if view_name != "index":
+        return {}
+
+    async def home_vars():
+        return {"home": await home(datasette)}
+
+    return home_vars
