@@ -363,3 +363,32 @@ def test_home_page_links_lead_where_they_say(client):
     assert client.get("/quotes/most_quoted").status_code == 200
     assert client.json("/.json")["quotes"]["tables_count"] == 5  # the index's JSON is Datasette's own
     assert "/quotes/most_quoted" in html
+
+
+def facet_titles_and_items(html):
+    """[(title, [item text, ...]), ...] of the facets shown on a table page."""
+    import re
+
+    facets = []
+    for block in html.split('<div class="facet-info ')[1:]:
+        title = re.search(r"<strong>([^<]*)", block).group(1).strip()
+        items = [re.sub(r"<[^>]+>", "", re.split(r"</a>|&middot;", item)[0]).strip()
+                 for item in re.findall(r"<li>(.*?)</li>", block, re.S)]
+        facets.append((title, items))
+    return facets
+
+
+def test_facets_have_plain_titles_and_names(client):
+    facets = dict(facet_titles_and_items(client.get("/quotes/quotes").text))
+    assert set(facets) == {"Speaker", "Kind", "Venue", "Outlet", "Year", "Month"}
+    assert "Vassily Nebenzia" in facets["Speaker"] and "vassily-nebenzia" not in facets["Speaker"]
+    assert "Espresso TV" in facets["Venue"] and facets["Outlet"] == ["World Socialist Web Site"]
+    searched = dict(facet_titles_and_items(client.get("/quotes/quotes?_search=Nabenzia").text))
+    assert searched["Speaker"] == ["Vassily Nebenzia"] and searched["Venue"] == ["UN Security Council meeting"]
+
+
+def test_empty_facets_are_not_shown(client):
+    # Russian media's one quote has no venue and no date: no Venue, Year or Month facet
+    facets = facet_titles_and_items(client.get("/quotes/quotes?speaker_id=russian-media").text)
+    assert facets == [("Speaker", ["Russian media"]), ("Outlet", ["World Socialist Web Site"]), ("Kind", ["paraphrase"])]
+    assert 'class="facet-info' not in client.get("/quotes/quotes?_search=zzzznothing").text
