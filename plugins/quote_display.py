@@ -74,6 +74,7 @@ figure.quote-paraphrase blockquote { font-style: italic; border-left-style: dash
 figure.quote figcaption { font-size: 0.85em; color: #555; }
 mark { background: #ffe58a; padding: 0 1px; }
 td.col-text, td.col-quote { min-width: 28em; }
+.speaker-chart { max-width: 100%; height: auto; }
 .speaker-chart rect { fill: #5b7fa6; }
 .speaker-chart text { font-size: 10px; fill: #333; }
 
@@ -100,6 +101,17 @@ ol.home-list, ul.home-list { padding: 0; margin: 0.4em 0; }
 .home-list .count, .home-years .count { color: #555; font-size: 0.9em; }
 ul.home-years { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.4em 1.2em; }
 .home-databases { margin-top: 2em; border-top: 1px solid #ddd; overflow-wrap: anywhere; }
+
+/* Phones: nothing wider than the screen. Datasette shows each table row as a card
+   there; a quote cell needs no minimum width, long words and links wrap, facets
+   take the full width, one under another. */
+figure.quote, .speaker-page, .facet-info { overflow-wrap: break-word; }
+@media only screen and (max-width: 576px) {
+  td.col-text, td.col-quote { min-width: 0; }
+  .rows-and-columns td { overflow-wrap: anywhere; }
+  .facet-info { width: auto; flex: 1 1 10em; margin-right: 0.8em; }
+  pre { max-width: 100%; overflow-x: auto; }
+}
 """
 
 

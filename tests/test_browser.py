@@ -200,3 +200,31 @@ def test_home_page_search_lands_on_the_quotes(page, server):
     page.click(".home-years a:has-text('2023')")
     page.wait_for_url("**/quotes/quotes?year=2023")
     assert page.locator("table.rows-and-columns tbody tr").count() == 3
+
+
+PAGE_TYPES = {
+    "home": "/",
+    "search-results": "/quotes/quotes?_search=Nabenzia",
+    "table": "/quotes/quotes",
+    "speaker": "/speaker/vassily-nebenzia",
+    "quote": "/quotes/quotes/19",
+}
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_pages_fit_a_phone_and_are_saved_for_a_person_to_look_at(browser, problems, server, name):
+    """At 390 px wide no page scrolls sideways; desktop (1280x900) and phone (390x844)
+    screenshots of each page type go to test-artifacts/."""
+    for label, viewport in [("desktop", {"width": 1280, "height": 900}), ("phone", {"width": 390, "height": 844})]:
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(f"uncaught error on {page.url}: {error}"))
+        page.on("response", lambda response: problems.append(f"{response.status} for {response.url}")
+                if response.status >= 400 else None)
+        page.goto(server + PAGE_TYPES[name])
+        assert page.locator("html").get_attribute("lang") == "en"
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"{name} is {width} px wide at {viewport['width']} px"
+        page.screenshot(path=ARTIFACTS / f"{name}-{label}.png", full_page=True)
+        context.close()
+    assert problems == [], problems
