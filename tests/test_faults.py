@@ -80,7 +80,7 @@ def database_state(path):
 
 
 # Moments spread over the whole build, as fractions of the CPU time a build takes.
-@pytest.mark.parametrize("fraction", [0.05, 0.3, 0.5, 0.7, 0.85])
+@pytest.mark.parametrize("fraction", [0.05, 0.25, 0.45, 0.65, 0.8])  # a build varies by some 10%
 def test_sigkill_at_any_moment_leaves_the_old_or_the_new_database(tmp_path, corpus, fraction):
     output = tmp_path / "quotes.db"
     subprocess.run(build_command(ROOT / "quotes", output), check=True, capture_output=True)
