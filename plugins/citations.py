@@ -115,7 +115,7 @@ async def render_markdown(datasette, columns, rows, request, database, table, qu
         _not_quotes()
     quotes = await quote_details(datasette, database, _ids(columns, rows))
     body = "\n\n".join(markdown_citation(q, _site_url(datasette)) for q in quotes) + "\n"
-    return Response.text(body, headers={"Content-Type": "text/markdown; charset=utf-8"})
+    return Response(body, content_type="text/markdown; charset=utf-8")
 
 
 async def render_csl_json(datasette, columns, rows, request, database, table, query_name):

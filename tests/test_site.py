@@ -392,3 +392,10 @@ def test_empty_facets_are_not_shown(client):
     facets = facet_titles_and_items(client.get("/quotes/quotes?speaker_id=russian-media").text)
     assert facets == [("Speaker", ["Russian media"]), ("Outlet", ["World Socialist Web Site"]), ("Kind", ["paraphrase"])]
     assert 'class="facet-info' not in client.get("/quotes/quotes?_search=zzzznothing").text
+
+
+@pytest.mark.parametrize("path", ["/quotes/quotes/19.citation", "/quotes/quotes.csljson?_search=Kirby"])
+def test_citations_carry_one_content_type(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert len(response.headers.get_list("content-type")) == 1
