@@ -16,6 +16,7 @@ import sqlite3
 import weakref
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
 from datasette.utils.asgi import Response
 
 MAX_VALUE_BYTES = 1_000_000
@@ -36,9 +37,12 @@ def _counted_row(cursor, values):
 
 @hookimpl
 def handle_exception(exception):
-    """A value or result over the limit is the request's fault: 400, as for any other bad SQL."""
+    """A value or result over the limit is the request's fault: 400, as for any other bad SQL;
+    so is a query that outlasts the time limit where Datasette does not catch it (a CSV)."""
     if isinstance(exception, sqlite3.DataError):
         return Response.text(f"Bad request: {exception}.", status=400)
+    if isinstance(exception, QueryInterrupted):
+        return Response.text("Bad request: the query took too long.", status=400)
     return None
 
 

@@ -3,16 +3,21 @@ where, and a link to the source article. Search matches marked by the `search`
 canned query (between ⟦ and ⟧) become <mark>. Everything from the data is escaped.
 """
 
+import re
+
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 MARK_START, MARK_END = "\u27e6", "\u27e7"
 
+_MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
+
+
 def marked(text: str) -> Markup:
-    """Escape `text`, then turn the search markers into <mark> elements."""
-    html = str(escape(text))
-    return Markup(html.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+    """Escape `text`, then turn each pair of search markers into a <mark> element (a
+    marker standing alone, as a quote may hold, stays as it is)."""
+    return Markup(_MARKED.sub(r"<mark>\1</mark>", str(escape(text))))
 
 
 def quotation(text, details, base_url="/") -> Markup:
@@ -46,7 +51,7 @@ def prepare_jinja2_environment(env):
 def render_cell(row, value, column, table, database, datasette):
     if not isinstance(value, str):
         return None
-    if MARK_START in value:
+    if MARK_START in value and table is None:  # the canned `search` query's highlight()
         return marked(value)
     if table in ("quotes", "quotes_by_relevance") and column == "text" and "id" in row.keys():
 

@@ -6,7 +6,9 @@ Found by tests/test_fuzz.py and by trying hard to break the public site:
 `?_sort_desc=` must name a column, `?_facet=` a column or a JSON object naming one,
 filter values that are whole numbers must fit in 64 bits, no `_` parameter but a
 search may hold a NUL character (it would reach the SQL), and a page may ask for
-at most MAX_FACETS facets. Works for a database served under any name.
+at most MAX_FACETS facets. Works for a database served under any name, and for
+names written as Datasette reads them (`/quotes/~71uotes` is the quotes table).
+The site is read-only: any method but GET and HEAD answers 405.
 
 `_sort=rank` on the quotes table is answered with a redirect to the same search on
 `quotes_by_relevance`, where the index ranks the matches (plugins/search.py).
@@ -24,6 +26,7 @@ import re
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
+from datasette.utils import tilde_decode
 
 _TABLE_PATH = re.compile(r"^/(?P<database>[^/.]+)/(?P<table>[^/.]+)(?:\.(?P<format>\w+))?$")
 _WHOLE_NUMBER = re.compile(r"^[+-]?[0-9]+$")
@@ -40,11 +43,11 @@ async def _problem(datasette, path: str, query_string: str):
     match = _TABLE_PATH.match(path)
     if not match:
         return None
-    try:
-        db = datasette.get_database(route=match.group("database"))
+    try:  # names as Datasette reads them: `~71uotes` is `quotes`
+        db = datasette.get_database(route=tilde_decode(match.group("database")))
     except KeyError:
         return None
-    table = match.group("table")
+    table = tilde_decode(match.group("table"))
     shape = await _table_shape(db, table)
     if shape is None:
         return None
@@ -72,8 +75,8 @@ async def _problem(datasette, path: str, query_string: str):
                             + (f"?{rest}" if rest else ""))
         if key == "_timelimit" and not (value.isascii() and value.isdigit() and len(value) < 10):
             return "_timelimit must be a whole number of milliseconds"
-        if key == "_through" and not _is_through(value):
-            return '_through must be JSON like {"table": ..., "column": ..., "value": ...}'
+        if key == "_through":
+            return "_through is not offered here (no table of this site links two others)"
         if key in ("_sort", "_sort_desc") and value not in columns:
             return f"{key} must name a column of {table}"
         if not key.startswith("_") and _WHOLE_NUMBER.match(value.strip()) and abs(int(value)) > LARGEST:
@@ -141,20 +144,16 @@ async def _stopping_when_gone(app, scope, receive, send):
         watcher.cancel()
 
 
+def _is_stream(scope) -> bool:
+    pairs = parse_qsl(scope.get("query_string", b"").decode("utf-8", "replace"), keep_blank_values=True)
+    return any(key == "_stream" and value for key, value in pairs)
+
+
 def _stream_in_large_pages(scope):
     pairs = parse_qsl(scope["query_string"].decode("utf-8", "replace"), keep_blank_values=True)
-    keys = {key for key, _ in pairs}
-    if "_stream" not in keys or "_size" in keys or not scope["path"].endswith(".csv"):
+    if not _is_stream(scope) or any(key == "_size" for key, _ in pairs):
         return scope
     return {**scope, "query_string": scope["query_string"] + b"&_size=max"}
-
-
-def _is_through(value: str) -> bool:
-    try:
-        through = json.loads(value)
-    except ValueError:
-        return False
-    return isinstance(through, dict) and all(isinstance(through.get(k), str) for k in ("table", "column", "value"))
 
 
 def _is_offset(value: str) -> bool:
@@ -167,6 +166,11 @@ def asgi_wrapper(datasette):
         async def wrapped(scope, receive, send):
             problem = None
             host = dict(scope.get("headers") or []).get(b"host")
+            if scope.get("type") == "http" and scope.get("method") not in ("GET", "HEAD"):
+                await send({"type": "http.response.start", "status": 405,
+                            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"allow", b"GET, HEAD")]})
+                await send({"type": "http.response.body", "body": b"This site is read-only: GET and HEAD only."})
+                return
             if scope.get("type") == "http" and host is not None and not _HOST.match(host):
                 problem = "the Host header is not a host name"
             elif scope.get("type") == "http" and scope.get("query_string"):
@@ -182,7 +186,7 @@ def asgi_wrapper(datasette):
                             "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
                 await send({"type": "http.response.body", "body": body})
                 return
-            if scope.get("type") == "http" and b"_stream=" in scope.get("query_string", b""):
+            if scope.get("type") == "http" and _is_stream(scope):
                 return await _stopping_when_gone(app, scope, receive, send)
             await app(scope, receive, send)
 

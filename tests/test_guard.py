@@ -35,6 +35,11 @@ def test_huge_values_are_refused(client, path):
     "/quotes/quotes?" + "&".join(["_facet=speaker_id"] * 700),
     "/quotes/quotes.json?_sort=id&_sort_desc=id", "/quotes/quotes_by_relevance.json?_search=a&_sort=id&_sort_desc=id",
     "/quotes/quotes.json?_through=max", "/quotes/quotes.json?_through=%7B%7D", "/quotes/quotes?_timelimit=1.5",
+    "/quotes/quotes?_through=" + urlquote('{"table":"x","column":"y","value":"z"}'),
+    # names as Datasette reads them (~71 is q, ~5F is _): the same checks
+    "/quotes/quote~5Fdetails?_next=abc", "/~71uotes/quotes_by_relevance?_search=a&_next=abc",
+    "/quotes/~71uotes?_search=a&_sort=nope", "/quotes/~71uotes?id__gt=99999999999999999999",
+    "/quotes/~71uotes?" + "&".join(["_facet=text"] * 11),
 ])
 def test_bad_parameters_answer_400(client, path):
     response = client.get(path)
@@ -47,6 +52,19 @@ def test_bad_parameters_answer_400(client, path):
 ])
 def test_blank_searches_list_everything(client, path):
     assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/quotes/quotes", "/quotes/quotes.json", "/quotes/search", "/quotes/quotes_by_relevance?_search=a"])
+def test_the_site_is_read_only(client, path):
+    response = client.datasette.client  # Datasette's own client: a POST as a browser would send it
+    answer = client.loop.run_until_complete(response.post(path, data={"q": "x"}))
+    assert answer.status_code == 405 and answer.headers["allow"] == "GET, HEAD"
+
+
+def test_a_csv_whose_query_outlasts_its_time_limit_is_a_400(client):
+    slow = urlquote("(with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c) > 0")
+    assert client.get(f"/quotes/quotes.csv?_where={slow}&_timelimit=50").status_code == 400
+    assert client.get(f"/quotes/quotes.csv?_where={slow}&_timelimit=50&_stream=on").status_code == 400
 
 
 def test_ten_facets_are_still_allowed(client):
@@ -227,7 +245,8 @@ def test_a_stream_stops_when_its_client_goes_away():
                 disconnected.set()  # the client goes away after a few rows
 
         scope = {"type": "http", "method": "GET", "path": "/quotes/quotes.csv", "headers": [],
-                 "query_string": b"_search=a&_stream=on"}
+                 "query_string": b"_search=a&%5Fstream=on"}
+        assert guard._is_stream(scope)  # as Datasette reads the parameter, encoded or not
         await guard._stopping_when_gone(app, scope, receive, send)
 
     asyncio.run(run())

@@ -7,6 +7,7 @@ import pytest
 from conftest import SiteClient, run_build, write_records
 
 XSS = "<script>alert('x')</script>"
+OPEN_MARKER = "\u27e6"  # the canned search's highlight marker, here as plain text
 IMG = '"><img src=x onerror=alert(1)>'
 
 q = json.dumps  # a JSON string is a valid YAML double-quoted string
@@ -40,7 +41,7 @@ quotes:
   - speaker: mallory
     said_wording: {q("when " + XSS + " [x](javascript:alert(3))")}
     kind: paraphrase
-    text: {q("Undated words <img src=x onerror=alert(1)>")}
+    text: {q("Undated words <img src=x onerror=alert(1)> " + OPEN_MARKER + " open marker")}
 """
 
 
@@ -92,6 +93,11 @@ def test_markdown_citation_escapes_markup(hostile):
     assert "<script>" not in text
     assert "<https://example.org/a?b=1&c=%3C/script%3E%3Cscript%3Ealert(2)%3C/script%3E>" in text
     assert "\\<script\\>alert('x')\\</script\\>" in text
+
+
+def test_search_markers_in_the_data_are_text_not_marks(hostile):
+    html = hostile.get("/quotes/quote_details").text
+    assert "\u27e6 open marker" in html and "<mark> open marker" not in html
 
 
 def test_said_wording_standing_in_for_a_date_is_escaped(hostile):
