@@ -80,15 +80,22 @@ def database_state(path):
 
 
 # Moments spread over the whole build, as fractions of the CPU time a build takes.
-@pytest.mark.parametrize("fraction", [0.05, 0.25, 0.45, 0.65, 0.8])  # a build varies by some 10%
+@pytest.mark.parametrize("fraction", [0.05, 0.25, 0.45, 0.65, 0.8])
 def test_sigkill_at_any_moment_leaves_the_old_or_the_new_database(tmp_path, corpus, fraction):
     output = tmp_path / "quotes.db"
-    subprocess.run(build_command(ROOT / "quotes", output), check=True, capture_output=True)
-    old = output.read_bytes()
-    process = subprocess.Popen(build_command(corpus.path, output), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    while (cpu_seconds(process.pid) or 0) < fraction * corpus.cpu_seconds:
-        assert process.poll() is None, "the build finished before it could be killed"
-        time.sleep(0.002)
+    # A build's CPU time varies (cold caches on a fresh machine): when one finishes
+    # before the moment, the next try kills earlier, at most three tries.
+    for attempt in range(3):
+        subprocess.run(build_command(ROOT / "quotes", output), check=True, capture_output=True)
+        old = output.read_bytes()
+        process = subprocess.Popen(build_command(corpus.path, output), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        moment = fraction * corpus.cpu_seconds * 0.8**attempt
+        while (cpu_seconds(process.pid) or 0) < moment and process.poll() is None:
+            time.sleep(0.002)
+        if process.poll() is None:
+            break
+    else:
+        pytest.fail("the build finished before it could be killed, three times")
     process.send_signal(signal.SIGKILL)
     assert process.wait() == -signal.SIGKILL
     count = database_state(output)
