@@ -399,3 +399,20 @@ def test_citations_carry_one_content_type(client, path):
     response = client.get(path)
     assert response.status_code == 200
     assert len(response.headers.get_list("content-type")) == 1
+
+
+def test_atom_titles_are_cut_at_a_word_with_an_ellipsis(client, seed_conn):
+    import html
+    import re
+
+    feed = client.get("/quotes/newest_quotes.atom").text
+    texts = {row[0]: row[1] for row in seed_conn.execute(
+        "select speakers.name || ': ' || quotes.text, length(quotes.text) from quotes join speakers on speakers.id = quotes.speaker_id")}
+    titles = [html.unescape(t) for t in re.findall(r"<entry>.*?<title>(.*?)</title>", feed, re.S)]
+    assert len(titles) == len(texts)
+    cut = [t for t in titles if t not in texts]
+    assert cut, "the seed has quotes over 120 characters"
+    for title in cut:
+        assert title.endswith("…")
+        whole = next(text for text in texts if text.startswith(title[:-1]))
+        assert whole[len(title) - 1] in " ,;:", title  # the cut falls between words
