@@ -150,8 +150,10 @@ def _is_stream(scope) -> bool:
 
 
 def _stream_in_large_pages(scope):
+    if not scope["path"].endswith(".csv") or not _is_stream(scope):
+        return scope
     pairs = parse_qsl(scope["query_string"].decode("utf-8", "replace"), keep_blank_values=True)
-    if not _is_stream(scope) or any(key == "_size" for key, _ in pairs):
+    if any(key == "_size" for key, _ in pairs):
         return scope
     return {**scope, "query_string": scope["query_string"] + b"&_size=max"}
 

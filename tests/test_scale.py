@@ -88,6 +88,12 @@ def test_csv_stream_of_a_search_holds_every_match(large):
     assert ids == index_matches(large.path, f'"{term}"')
 
 
+def test_only_csv_streams_read_large_pages(large):
+    """`_stream=on` means something only to a CSV; a JSON page keeps the table's 50 rows."""
+    data = large.json("/quotes/quotes.json?_stream=on")
+    assert len(data["rows"]) == 50 and "_size" not in data["next_url"]
+
+
 def test_facets_over_many_matches_are_counted_over_a_stated_window(large):
     term, matches = most_common_term(large.path)
     assert matches > FACET_ROWS
