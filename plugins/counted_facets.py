@@ -112,7 +112,7 @@ class CountedFacet(ColumnFacet):
                 "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle)),
                 "selected": selected,
             })
-        facet = {
+        return {
             "name": column,
             "type": "column",
             "hideable": source != "metadata",
@@ -120,7 +120,6 @@ class CountedFacet(ColumnFacet):
             "results": results,
             "truncated": len(rows) > size,
         }
-        return facet
 
 
 _PRECOUNTED = {}  # database -> the columns counted at build time

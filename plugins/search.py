@@ -109,6 +109,11 @@ def _exists_clause(table, key, fts_table, param):
 _INDEX_COUNTS = {}
 
 
+def _datasette_count(table, clause):
+    """The count query Datasette 0.65 writes for a table page whose only filter is `clause`."""
+    return f"select count(*) from {escape_sqlite(table)} where {clause} "
+
+
 def _search_alone(request, table_metadata) -> bool:
     """No filter but one search, newest first: the page is the index's newest matches."""
     searches = [name for name in request.args if name.startswith("_search") and name != "_searchmode"]
@@ -164,15 +169,14 @@ def filters_from_request(request, database, table, datasette):
             clause = _in_clause(key, fts_table, param) if key else f"[search] match :{param}"
             # Every row of the index is a row of the table: the same count, read from the index.
             index_count = f"select count(*) from [{fts_table}] where [{fts_table}] match :{param}"
-            _INDEX_COUNTS[f"select count(*) from {escape_sqlite(table)} where {clause} "] = index_count
+            _INDEX_COUNTS[_datasette_count(table, clause)] = index_count
             if alone and not request.args.get("_stream"):
                 # The count Datasette asks for next: answered from the index and remembered.
-                total = (await db.execute(f"select count(*) from {escape_sqlite(table)} where {clause} ",
-                                          {param: expression})).single_value()
+                total = (await db.execute(_datasette_count(table, clause), {param: expression})).single_value()
                 size = _page_size(request, table_metadata, datasette)
                 if await _walk_is_cheaper(db, fts_table, expression, _page_bound(request), size + 1, total):
                     clause = _exists_clause(table, key, fts_table, param)
-                    _INDEX_COUNTS[f"select count(*) from {escape_sqlite(table)} where {clause} "] = index_count
+                    _INDEX_COUNTS[_datasette_count(table, clause)] = index_count
             clauses.append(clause)
             descriptions.append(f'search {"column " + column + " " if column else ""}matches "{value}"')
             context["search"] = value
