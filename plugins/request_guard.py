@@ -79,6 +79,8 @@ async def _problem(datasette, path: str, query_string: str):
             return "_through is not offered here (no table of this site links two others)"
         if key in ("_sort", "_sort_desc") and value not in columns:
             return f"{key} must name a column of {table}"
+        if key.endswith(("__in", "__notin")) and value.startswith("[") and not _is_json_list(value):
+            return f"{key} must be a JSON list or values separated by commas"
         if not key.startswith("_") and _WHOLE_NUMBER.match(value.strip()) and abs(int(value)) > LARGEST:
             return f"{key}: {value} is too large a number"
     return None
@@ -156,6 +158,13 @@ def _stream_in_large_pages(scope):
     if any(key == "_size" for key, _ in pairs):
         return scope
     return {**scope, "query_string": scope["query_string"] + b"&_size=max"}
+
+
+def _is_json_list(value: str) -> bool:
+    try:
+        return isinstance(json.loads(value), list)
+    except ValueError:
+        return False
 
 
 def _is_offset(value: str) -> bool:

@@ -36,6 +36,7 @@ def test_huge_values_are_refused(client, path):
     "/quotes/quotes.json?_sort=id&_sort_desc=id", "/quotes/quotes_by_relevance.json?_search=a&_sort=id&_sort_desc=id",
     "/quotes/quotes.json?_through=max", "/quotes/quotes.json?_through=%7B%7D", "/quotes/quotes?_timelimit=1.5",
     "/quotes/quotes?_through=" + urlquote('{"table":"x","column":"y","value":"z"}'),
+    "/quotes/quotes.json?speaker_id__in=%5B", "/quotes/quotes.json?year__notin=%5B1%2C",
     # names as Datasette reads them (~71 is q, ~5F is _): the same checks
     "/quotes/quote~5Fdetails?_next=abc", "/~71uotes/quotes_by_relevance?_search=a&_next=abc",
     "/quotes/~71uotes?_search=a&_sort=nope", "/quotes/~71uotes?id__gt=99999999999999999999",
