@@ -156,31 +156,26 @@ def _in_sentence(text, masked, start, end):
     sentence = masked[start:end]
     if not sentence.strip():
         return []
-    found = []
+
+    def speaker(match, group):
+        """(how the speaker is named, the name, where it stands in the text)."""
+        who = match.group(group)
+        return _how(who), who, (start + match.start(group), start + match.end(group))
+
     match = _ACCORDING_BEFORE.match(sentence)
     if match:
         span = _trim(text, start + match.end(), _content_end(text, masked, start + match.end(), end))
-        if span:
-            who_span = (start + match.start("who"), start + match.end("who"))
-            found.append((*span, (_how(match.group("who")), match.group("who"), who_span)))
-        return found
+        return [(*span, speaker(match, "who"))] if span else []
     match = _ACCORDING_AFTER.search(sentence)
     if match:
         span = _trim(text, start, start + match.start())
-        if span:
-            who_span = (start + match.start("who"), start + match.end("who"))
-            found.append((*span, (_how(match.group("who")), match.group("who"), who_span)))
-        return found
+        return [(*span, speaker(match, "who"))] if span else []
     match = _AFTER_ATTRIBUTION.search(sentence)
     if match:
-        who = match.group("who") or match.group("who2")
-        how = _how(who)
-        key = "who" if match.group("who") else "who2"
-        if True:
-            span = _trim(text, start, start + match.start())
-            if span and not re.search(r"[\"\u201c\u201d]", masked[start:start + match.start()]):
-                found.append((*span, (how, who, (start + match.start(key), start + match.end(key)))))
-                return found
+        span = _trim(text, start, start + match.start())
+        if span and not re.search(r"[\"\u201c\u201d]", masked[start:start + match.start()]):
+            return [(*span, speaker(match, "who" if match.group("who") else "who2"))]
+    found = []
     for verb in _VERB_HERE.finditer(masked, start, end):
         if re.search(r"\b(?:the|a|an|with|his|her|their|its|of|these|those|such|new|any|no|to|[a-z]+'s)\s+$", masked[max(start, verb.start() - 20):verb.start()], re.I):
             continue  # a noun ("with claims", "the reports", "to say"), not a verb
