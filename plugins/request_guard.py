@@ -32,6 +32,7 @@ _TABLE_PATH = re.compile(r"^/(?P<database>[^/.]+)/(?P<table>[^/.]+)(?:\.(?P<form
 _WHOLE_NUMBER = re.compile(r"^[+-]?[0-9]+$")
 _HOST = re.compile(rb"^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
 MAX_FACETS = 10
+_NUMERIC_FILTERS = ("__gt", "__gte", "__lt", "__lte")  # Datasette turns their digits into a number
 LARGEST = 2**63 - 1
 
 
@@ -81,6 +82,8 @@ async def _problem(datasette, path: str, query_string: str):
             return f"{key} must name a column of {table}"
         if key.endswith(("__in", "__notin")) and value.startswith("[") and not _is_json_list(value):
             return f"{key} must be a JSON list or values separated by commas"
+        if key.endswith(_NUMERIC_FILTERS) and value.isdigit() and not value.isascii():
+            return f"{key}: write numbers with the digits 0-9"  # Datasette's int() refuses '¹'
         if not key.startswith("_") and _WHOLE_NUMBER.match(value.strip()) and abs(int(value)) > LARGEST:
             return f"{key}: {value} is too large a number"
     return None
