@@ -38,8 +38,9 @@ def _counted_row(cursor, values):
 @hookimpl
 def handle_exception(exception):
     """A value or result over the limit is the request's fault: 400, as for any other bad SQL;
-    so is a query that outlasts the time limit where Datasette does not catch it (a CSV)."""
-    if isinstance(exception, sqlite3.DataError):
+    so is a query that outlasts the time limit where Datasette does not catch it (a CSV),
+    and SQL whose parameters cannot be bound (`_where=?`: a `?` beside Datasette's named ones)."""
+    if isinstance(exception, (sqlite3.DataError, sqlite3.ProgrammingError)):
         return Response.text(f"Bad request: {exception}.", status=400)
     if isinstance(exception, QueryInterrupted):
         return Response.text("Bad request: the query took too long.", status=400)

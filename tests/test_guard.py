@@ -38,6 +38,7 @@ def test_huge_values_are_refused(client, path):
     "/quotes/quotes?_through=" + urlquote('{"table":"x","column":"y","value":"z"}'),
     "/quotes/quotes.json?speaker_id__in=%5B", "/quotes/quotes.json?year__notin=%5B1%2C",
     "/quotes/quotes.json?said__gte=%C2%B9", "/quotes/quotes.json?year__lt=%D9%A3",
+    "/quotes/quotes.json?_where=%3F", "/quotes/quotes.csljson?_where=%3F", "/quotes/quotes.csv?_where=%3F",
     # names as Datasette reads them (~71 is q, ~5F is _): the same checks
     "/quotes/quote~5Fdetails?_next=abc", "/~71uotes/quotes_by_relevance?_search=a&_next=abc",
     "/quotes/~71uotes?_search=a&_sort=nope", "/quotes/~71uotes?id__gt=99999999999999999999",
