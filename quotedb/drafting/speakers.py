@@ -6,6 +6,7 @@ from typing import Optional
 from .language import NAME, NOMINALS, NOT_NAMES, TITLES, _CAP, _PASSIVE, _PASSIVE_VERBS, _VERB, _sentence_bounds, _sentence_ends
 from .quotations import Quotation, _continues, _kind
 from .dates import MONTHS, WEEKDAYS
+from .people import NOT_PEOPLE, ORGANISATION_WORDS, _masked, gender_word, genders, people_of
 
 _DESCRIPTION = r"(?:the|a|an|one|[A-Z][\w\-]*['’]s)\s+[A-Za-z][\w'’\-]*(?:\s+[A-Za-z][\w'’\-]*){0,6}?"
 _DESCRIPTOR = r"(?:(?:[A-Z][\w'’\-.]*|[a-z][\w'’\-]*)\s+){0,6}?"  # "White House press secretary "
@@ -155,79 +156,13 @@ def resolve_speaker(text, quote, found, speakers=(), last_speaker=None, gender_o
             quote.comments.append(f'"{who}" speaks here, but no named speaker comes before it')
 
 
-ORGANISATION_WORDS = {
-    "show", "house", "party", "committee", "department", "news", "times", "post", "street", "grants",
-    "club", "university", "center", "centre", "institute", "foundation", "council", "court", "senate",
-    "congress", "campaign", "association", "inc", "company", "fund", "agency", "administration",
-    "office", "service", "bureau", "network", "media", "press", "journal", "magazine", "channel",
-    "radio", "tv", "states", "york", "city", "county", "state", "republicans", "democrats", "act",
-    "caucus", "convention", "debate", "school", "group", "program", "project", "bank", "police",
-}
 _TITLED_NAME = re.compile(rf"\b(?:{TITLES})\.?\s+{_CAP}(?:\s+{_CAP}){{0,3}}")
 _SUBJECT_NAME = re.compile(r"(?:^|[.!?]\s+|\n)(?P<who>[A-Z][a-z]+(?:\s+[A-Z][\w'’\-]+)+)(?:,[^,.;\"\u201c]{1,80},)?\s+[a-z]")
 _SPEAKING_NAME = re.compile(rf"(?P<who>{NAME}){_ASIDE}\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?{_VERB}\b")
-
-
-MALE_WORDS = {"mr", "sir", "spokesman", "chairman", "congressman", "businessman", "father", "husband", "son",
-              "brother", "uncle", "king", "prince", "man", "boy", "grandfather", "nephew", "actor", "widower",
-              "dad", "he", "him", "his", "himself", "councilman", "assemblyman", "anchorman", "sportsman"}
-FEMALE_WORDS = {"mrs", "ms", "miss", "madam", "spokeswoman", "chairwoman", "congresswoman", "businesswoman",
-                "mother", "wife", "daughter", "sister", "aunt", "queen", "princess", "woman", "girl",
-                "grandmother", "niece", "actress", "widow", "mom", "she", "her", "hers", "herself",
-                "councilwoman", "assemblywoman", "anchorwoman", "sportswoman", "lady"}
-_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she)\b", re.I)
-_PERSON_MENTION = re.compile(rf"\b(?:(?:{TITLES})\.?\s+)?[A-Z][\w'’\-]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][\w'’\-]+)+|\b(?:Mr|Mrs|Ms|Dr)\.?\s+[A-Z][\w'’\-]+")
 _SAID_NAME = re.compile(rf"\b(?:said|says|added|asked|wrote|according to)\s+(?P<who>{NAME})")
-
-
 _TITLE_SET = {t.lower() for t in TITLES.split("|")}
-NOT_PEOPLE = {"republican", "republicans", "democrat", "democrats", "democratic", "american", "americans", "gop",
-              "white", "black", "congress", "the", "national guard", "north korea", "south korea"}
 _SINGLE_SUBJECT = re.compile(rf"(?:^|[.!?][\"\u201d]?\s+|\n)(?P<who>[A-Z][a-z]+(?:[A-Z][a-z]+)?)\s+(?:{_VERB}|[a-z]+(?:s|ed))\b")
-
-
-def _gender(word: str) -> Optional[str]:
-    word = word.lower().strip(".,")
-    return "he" if word in MALE_WORDS else "she" if word in FEMALE_WORDS else None
-
-
-def _masked(text: str) -> str:
-    """The text with what stands inside quotation marks blanked out (names there are not mentions)."""
-    return re.sub(r"\u201c[^\u201c\u201d\n]*\u201d|\"[^\"\n]*\"", lambda m: " " * len(m.group(0)), text)
-
-
-def genders(text: str) -> dict:
-    """Each surname's gender by the article's own cues: Mr./Ms./Mrs. before it, a gendered role
-    word just before it or in its apposition ("a spokeswoman for"), and the first he/his or
-    she/her after a mention, when no other person is named in between. Surname -> "he" / "she"."""
-    votes: dict = {}
-    masked = _masked(text)
-    mentions = sorted(list(_PERSON_MENTION.finditer(masked)) + [
-        m for m in _SINGLE_SUBJECT.finditer(masked) if m.group("who").lower() not in NOT_NAMES | NOT_PEOPLE],
-        key=lambda m: m.start("who") if "who" in m.re.groupindex else m.start())
-    starts = [m for m in mentions if re.search(r"(?:^|[.!?][\"\u201d]?\s+|\n)$", masked[max(0, m.start() - 3):m.start()])]
-    for index, match in enumerate(mentions):
-        mention = match.group("who") if "who" in match.re.groupindex else match.group(0)
-        words = mention.split()
-        keys = {_gender_key(mention), words[-1].strip(".,'’").lower()}
-        tally = {"he": 0, "she": 0}
-        cues = words[:-1] + re.findall(r"[\w']+", masked[max(0, match.start() - 25):match.start()])[-2:]
-        cues += re.findall(r"[\w']+", re.match(r"[^.;:\n]{0,60}", masked[match.end():]).group(0))[:6] if masked[match.end():match.end() + 1] == "," else []
-        for word in cues:
-            if word.lower().strip(".") not in {"he", "him", "his", "himself", "she", "her", "hers", "herself"} and _gender(word):
-                tally[_gender(word)] += 3 if word.lower().strip(".") in {"mr", "mrs", "ms", "miss"} else 2
-        following = next((m.start() for m in starts if m.start() > match.end()), len(masked))
-        apposition = re.match(r",[^,.;]{1,80},", masked[match.end():])
-        after = match.end() + (apposition.end() if apposition else 0)
-        for pronoun in _SUBJECT_PRONOUN.finditer(masked, after, min(following, match.end() + 300)):
-            if not re.search(r"[\"\u201d]\s*$", text[max(0, pronoun.start() - 3):pronoun.start()]):
-                tally[_gender(pronoun.group(0))] += 1  # not '"...," she said', which is what is sought
-                break
-        for key in keys:
-            total = votes.setdefault(key, {"he": 0, "she": 0})
-            total["he"] += tally["he"]
-            total["she"] += tally["she"]
-    return {name: ("he" if v["he"] > v["she"] else "she") for name, v in votes.items() if v["he"] != v["she"]}
+_gender = gender_word
 
 
 def _gender_key(name: str) -> str:
@@ -262,10 +197,9 @@ def _candidates(text: str, position: int, speakers=()):
 
 
 def _last_name_before(text: str, position: int, speakers=(), pronoun: str = "", gender_of=None) -> Optional[str]:
-    """Who "he", "she" or "the spokesman" most likely is: the latest person mentioned before
-    `position` (as a speaker, a sentence's subject, with a title or after a speech verb) whose
-    gender, by the article's cues, is not the other one; one whose gender agrees is preferred to
-    one whose gender the article does not show. "they" is the latest organisation or group."""
+    """Who "he", "she" or "the spokesman" most likely is: the most salient person before
+    `position` whose gender, by the article's cues, agrees (see `people`); "they" is the latest
+    organisation or group."""
     wanted = _gender(pronoun.split()[-1]) if pronoun else None
     if not wanted and pronoun:
         wanted = next((_gender(w) for w in pronoun.split() if _gender(w)), None)
@@ -274,16 +208,7 @@ def _last_name_before(text: str, position: int, speakers=(), pronoun: str = "", 
     if pronoun.lower() == "they":
         groups = [(at, name) for at, name, _ in candidates if ORGANISATION_WORDS & {w.lower().strip(".,") for w in name.split()}]
         return groups[-1][1] if groups else None
-    people = [(at, name, strong) for at, name, strong in candidates
-              if not ORGANISATION_WORDS & {w.lower().strip(".,") for w in name.split()}]
-    if wanted:
-        agreeing = [n for at, n, _ in people if gender_of_name(n, gender_of) == wanted]
-        if agreeing:
-            return agreeing[-1]
-        unknown = [n for at, n, strong in people if gender_of_name(n, gender_of) is None]
-        return unknown[-1] if unknown else None
-    strong = [n for at, n, strong in people if strong]
-    return strong[-1] if strong else None
+    return people_of(text).salient(position, wanted, speakers)
 
 
 def _match_introduction(text, start, ends):
