@@ -33,11 +33,29 @@ ORGANISATION_WORDS = {
     "war", "east", "west", "north", "south", "island", "islands", "river", "lake", "mountain", "park",
     "square", "avenue", "road", "hall", "hospital", "church", "stadium", "airport", "station", "bridge",
     "district", "province", "region", "republic", "kingdom", "nations", "union", "valley", "beach",
-    "day", "week", "month", "year", "january", "february", "march", "april", "june", "july", "august",
-    "september", "october", "november", "december", "institution", "authority", "board", "panel",
+    "institution", "authority", "board", "panel",
     "museum", "library", "prize", "award", "awards", "cup", "games", "olympics", "series", "summit",
     "plan", "bill", "law", "amendment", "treaty", "accord", "deal", "agreement", "poll", "survey",
     "index", "exchange", "market", "markets", "capital", "partners", "holdings", "group", "trust",
+}
+# Words no person's name holds: times, places, and words of the common language capitalised in
+# headlines ("Clinton Breaks With Obama").
+PLACES = {
+    "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "florida",
+    "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana", "maine",
+    "maryland", "massachusetts", "michigan", "minnesota", "mississippi", "missouri", "montana", "nebraska",
+    "nevada", "hampshire", "jersey", "mexico", "carolina", "dakota", "ohio", "oklahoma", "oregon",
+    "pennsylvania", "rhode", "tennessee", "texas", "utah", "vermont", "virginia", "washington", "wisconsin",
+    "wyoming", "america", "britain", "england", "scotland", "wales", "ireland", "france", "germany", "italy",
+    "spain", "russia", "ukraine", "china", "japan", "korea", "india", "pakistan", "iran", "iraq", "syria",
+    "israel", "egypt", "turkey", "canada", "brazil", "europe", "africa", "asia", "australia", "poland",
+    "afghanistan", "libya", "yemen", "cuba", "venezuela", "colombia", "argentina", "chile", "peru", "nigeria",
+    "kenya", "burma", "myanmar", "vietnam", "taiwan", "brussels", "london", "paris", "berlin", "moscow",
+    "beijing", "tokyo", "chicago", "boston", "philadelphia", "detroit", "atlanta", "miami", "denver",
+    "seattle", "dallas", "houston", "ohio", "manhattan", "brooklyn", "hollywood", "pentagon", "kremlin",
+    "capitol", "hill", "circuit", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "christmas", "easter", "day", "week", "year",
 }
 NOT_PEOPLE = {"republican", "republicans", "democrat", "democrats", "democratic", "american", "americans", "gop",
               "white", "black", "congress", "the", "national guard", "north korea", "south korea"}
@@ -83,6 +101,7 @@ class Person:
     printed: str = ""  # the fullest name with its title as printed ("Councillor Priya Nair")
     titled: bool = False  # seen with a title (Mr., Sen., President)
     spoke: bool = False  # seen next to a speech verb, or as a quote's speaker
+    roles: set = field(default_factory=set)  # words of its titles and appositions ("president", "mayor")
 
     @property
     def gender(self) -> Optional[str]:
@@ -96,9 +115,11 @@ class Person:
 class Mention:
     start: int
     end: int
-    person: Person
-    subject: bool
-    speaker: bool
+    people: list  # the person meant; several when a bare surname is shared ("Clinton")
+    subject: bool = False
+    speaker: bool = False
+    weight: int = 100  # a possessive pronoun counts for less
+    new: bool = False  # the person's first mention by full name
 
 
 def _masked(text: str) -> str:
@@ -106,9 +127,13 @@ def _masked(text: str) -> str:
     return re.sub(r"\u201c[^\u201c\u201d\n]*\u201d|\"[^\"\n]*\"", lambda m: " " * len(m.group(0)), text)
 
 
+def _not_name_word(word: str) -> bool:
+    bare = word.lower().strip(".,'’")
+    return bare in ORGANISATION_WORDS or bare in PLACES or bare in _NOT_VERBS or bare in NOT_NAMES or bare in _TITLE_SET
+
+
 def _organisation(words) -> bool:
-    bare = {w.lower().strip(".,'’") for w in words}
-    return bool(bare & ORGANISATION_WORDS) or " ".join(words).lower() in NOT_PEOPLE
+    return any(_not_name_word(w) for w in words) or " ".join(words).lower() in NOT_PEOPLE
 
 
 def gender_word(word: str) -> Optional[str]:
@@ -116,32 +141,93 @@ def gender_word(word: str) -> Optional[str]:
     return "he" if word in MALE_WORDS else "she" if word in FEMALE_WORDS else None
 
 
+_PRONOUN = re.compile(r"\b(?:he|she|him|his|her|himself|herself)\b", re.I)
+# A surname run into a noun phrase before another name: "Clinton spokesman Brian Fallon".
+_MODIFIER = re.compile(r"(?:\s+[a-z][\w\-]*){1,4}\s+(?:[A-Z][\w'’\-]+\s+)*[A-Z][\w'’\-]+")
+SALIENCE = {"recency": 100, "subject": 80, "speaker": 50, "new": 60, "possessive": 50, "unknown": 0.5}
+
+
 class People:
-    """The people of one article and their mentions, in order."""
+    """The people of one article and their mentions (by name and by he/she), in order."""
 
     def __init__(self, text: str):
         self.text = text
         self.masked = masked = _masked(text)
         self.ends = _sentence_ends(text)
         self.people: list[Person] = []
-        by_surname: dict[str, list[Person]] = {}
+        self.by_surname: dict[str, list[Person]] = {}
+        named = self._full_names(masked) 
+        named += self._surnames(masked, named)
+        named += self._given_names(masked, named)
+        named.sort(key=lambda m: m.start)
+        for index, mention in enumerate(named):
+            after = _VERB_AFTER.match(masked, mention.end)
+            verb = after.group("verb") if after else ""
+            opening = bool(_SENTENCE_OPENING.search(masked[max(0, mention.start - 40):mention.start]))
+            mention.subject = opening or bool(verb and verb not in _NOT_VERBS)
+            mention.speaker = bool(verb and _SPEECH.match(verb)) or bool(_SAID_BEFORE.search(masked[max(0, mention.start - 60):mention.start]))
+            if mention.speaker and len(mention.people) == 1:
+                mention.people[0].spoke = True
+        self._vote_genders(named)
+        self.mentions: list[Mention] = []
+        self.starts: list[int] = []
+        pronouns = [m for m in _PRONOUN.finditer(masked)]
+        queue = sorted([(m.start, m) for m in named] + [(p.start(), p) for p in pronouns], key=lambda item: item[0])
+        for start, item in queue:
+            if isinstance(item, Mention):
+                self._add(item)
+                continue
+            word = item.group(0).lower()
+            wanted = gender_word(word)
+            person = self._resolve(start, wanted)
+            if person is None:
+                continue
+            possessive = word in ("his", "her")
+            after = _VERB_AFTER.match(masked, item.end())
+            verb = after.group("verb") if after and word in ("he", "she") else ""
+            mention = Mention(start, item.end(), [person], subject=bool(verb and verb not in _NOT_VERBS),
+                              speaker=bool(verb and _SPEECH.match(verb)), weight=SALIENCE["possessive"] if possessive else 100)
+            self._add(mention)
+
+    def _add(self, mention: Mention):
+        self.mentions.append(mention)
+        self.starts.append(mention.start)
+
+    def _person(self, bare, first_name_gender=True) -> Person:
+        surname = bare[-1].strip(".,'’").lower()
+        person = Person(" ".join(bare), surname)
+        self.people.append(person)
+        self.by_surname.setdefault(surname, []).append(person)
+        gender = name_gender(bare[0]) if (len(bare) > 1 or first_name_gender) else None
+        if gender:
+            person.votes[gender] += 4
+        return person
+
+    def _full_names(self, masked) -> list:
         mentions = []
         for match in _FULL_NAME.finditer(masked):
-            words = match.group(0).split()
-            start = match.start()
-            while words and (words[0].lower().strip(".") in _LEADING or re.search(r"['’]s$", words[0])):
-                start = masked.index(words[1], start + len(words[0])) if len(words) > 1 else match.end()
-                words = words[1:]
-            titles = [w for w in words[:-1] if w.lower().strip(".") in _TITLE_SET]
-            bare = [w for w in words if w.lower().strip(".") not in _TITLE_SET]
+            words = [(m.start() + match.start(), m.group(0)) for m in re.finditer(r"\S+", match.group(0))]
+            while words and (words[0][1].lower().strip(".") in _LEADING or re.search(r"['’]s$", words[0][1])
+                             or (len(words) > 1 and re.fullmatch(r"[A-Z][a-z]+(?:ing|ed|ly)", words[0][1]) and not name_gender(words[0][1]))):
+                words = words[1:]  # "But Anna Berg", "NBC’s Dante Chinni", "Injecting Clinton"
+            if not words:
+                continue
+            last = re.sub(r"['’]s?$", "", words[-1][1])  # "Donald Trump's plan": a mention all the same
+            words[-1] = (words[-1][0], last)
+            cut = max((i + 1 for i, (_, w) in enumerate(words[:-1]) if _not_name_word(w)), default=0)
+            prefix, bare = [w for _, w in words[:cut]], [w for _, w in words[cut:]]
+            titles = [w for w in prefix if w.lower().strip(".") in _TITLE_SET]
             if not bare or _organisation(bare) or (len(bare) < 2 and not titles):
                 continue
-            if len(bare) == 1 and not any(t.lower().strip(".") in _HONORIFICS or t[0].isupper() for t in titles):
-                continue
+            start = words[cut][0] if cut < len(words) else words[0][0]
+            start = words[0][0] if titles and prefix and prefix[-1] in titles else start
+            end = words[-1][0] + len(words[-1][1])
+            if len(bare) == 1 and _MODIFIER.match(masked, end):
+                continue  # "President Obama campaign aide Ann Lee": the name that follows is meant
             surname = bare[-1].strip(".,'’").lower()
-            candidates = by_surname.get(surname, [])
+            candidates = self.by_surname.get(surname, [])
             first = bare[0] if len(bare) > 1 else None
-            person = None
+            new = False
             if first is None:  # "Mr. Obama": the latest person of that surname
                 person = candidates[-1] if candidates else None
             else:
@@ -149,78 +235,82 @@ class People:
                 if person is None and candidates and all(len(p.name.split()) == 1 for p in candidates):
                     person = candidates[-1]
                     person.name = person.printed = " ".join(bare)
+                    new = True
             if person is None:
-                person = Person(" ".join(bare), surname)
-                self.people.append(person)
-                by_surname.setdefault(surname, []).append(person)
-                gender = name_gender(bare[0]) if len(bare) > 1 else None
-                if gender:
-                    person.votes[gender] += 4
+                person, new = self._person(bare, first_name_gender=False), True
             if len(bare) >= len(person.name.split()) and (not person.printed or len(words) > len(person.printed.split())):
-                person.printed = " ".join(w for w in words if w.lower().strip(".") not in _HONORIFICS)
+                person.printed = " ".join(w for w in (titles[-1:] if titles and prefix[-1] in titles else []) + bare
+                                          if w.lower().strip(".") not in _HONORIFICS)
             for title in titles:
                 honorific = _HONORIFICS.get(title.lower().strip("."))
                 if honorific:
                     person.votes[honorific] += 6
                 person.titled = True
-            mentions.append((start, match.end(), person))
-        known = "|".join(sorted({re.escape(p.surname) for p in self.people}, key=len, reverse=True))
-        if known:
-            for match in re.finditer(rf"(?<![\w’'.])(?:{known})(?![\w’'])", masked, re.I):
-                if not match.group(0)[0].isupper() or any(s <= match.start() < e for s, e, _ in mentions):
-                    continue
-                people = by_surname.get(match.group(0).lower(), [])
-                latest = {id(m[2]): m[0] for m in sorted(mentions, key=lambda m: m[0]) if m[0] < match.start()}
-                earlier = sorted((p for p in people if id(p) in latest), key=lambda p: latest[id(p)])
-                person = (earlier or people)[-1] if people else None
-                if person:
-                    mentions.append((match.start(), match.end(), person))
-        for match in re.finditer(r"(?:^|[.!?][\"\u201d’]?\s+|\n)(?P<who>[A-Z][a-z]+)\s+(?P<verb>[a-z]+)\b", masked):
-            word = match.group("who")
-            if word.lower() in _LEADING or word.lower() in by_surname or any(
-                    s <= match.start("who") < e for s, e, _ in mentions):
-                continue
-            if name_gender(word) and (match.group("verb") not in _NOT_VERBS):  # "Melanie thought ..."
-                person = next((p for p in self.people if p.name == word), None)
-                if person is None:
-                    person = Person(word, word.lower())
-                    person.votes[name_gender(word)] += 4
-                    self.people.append(person)
-                    by_surname.setdefault(word.lower(), []).append(person)
-                mentions.append((match.start("who"), match.end("who"), person))
-        mentions.sort(key=lambda m: m[0])
-        self.mentions = []
-        for start, end, person in mentions:
-            after = _VERB_AFTER.match(masked, end)
-            verb = after.group("verb") if after else ""
-            opening = bool(_SENTENCE_OPENING.search(masked[max(0, start - 40):start]))
-            subject = opening or bool(verb and verb not in _NOT_VERBS)
-            speaker = bool(verb and _SPEECH.match(verb)) or bool(_SAID_BEFORE.search(masked[max(0, start - 60):start]))
-            person.spoke = person.spoke or speaker
-            self.mentions.append(Mention(start, end, person, subject, speaker))
-        self.starts = [m.start for m in self.mentions]
-        self._vote_genders()
+            person.roles.update(w.lower().strip(".,") for w in prefix)
+            apposition = re.match(r",\s+([^,.;:\n]{1,80}),", masked[end:])
+            if apposition:
+                person.roles.update(w.lower() for w in re.findall(r"[\w'’\-]+", apposition.group(1)))
+            mentions.append(Mention(start, end, [person], new=new and len(bare) > 1))
+        return mentions
 
-    def _vote_genders(self):
+    def _surnames(self, masked, named) -> list:
+        """Bare surnames of people named in full: every person who bears it, when several do."""
+        known = "|".join(sorted({re.escape(p.surname) for p in self.people if " " in p.name}, key=len, reverse=True))
+        if not known:
+            return []
+        taken = [(m.start, m.end) for m in named]
+        mentions = []
+        for match in re.finditer(rf"(?<![\w’'.])(?:{known})(?![\w’'])", masked, re.I):
+            if not match.group(0)[0].isupper() or any(s <= match.start() < e for s, e in taken):
+                continue
+            if _MODIFIER.match(masked, match.end()) and re.match(r"\s+[a-z]", masked[match.end():]):
+                nxt = _MODIFIER.match(masked, match.end())
+                if any(match.end() < s <= nxt.end() for s, _ in taken):
+                    continue  # "Clinton spokesman Brian Fallon"
+            people = [p for p in self.by_surname.get(match.group(0).lower(), []) if " " in p.name]
+            if people:
+                mentions.append(Mention(match.start(), match.end(), people))
+        return mentions
+
+    def _given_names(self, masked, named) -> list:
+        """A sentence opened by a known given name alone and a verb ("Melanie thought ...") or a
+        single capitalised word and a speech verb ("McLenney said ...")."""
+        taken = [(m.start, m.end) for m in named]
+        mentions = []
+        for match in re.finditer(r"(?:^|[.!?][\"\u201d’]?\s+|\n)[\"\u201c]?(?P<who>[A-Z][a-z]+(?:[A-Z][a-z]+)?)\s+(?P<verb>[a-z]+)\b", masked):
+            word, verb = match.group("who"), match.group("verb")
+            if word.lower() in _LEADING or _not_name_word(word) or word.lower() in self.by_surname or any(
+                    s <= match.start("who") < e for s, e in taken) or verb in _NOT_VERBS:
+                continue
+            if not (name_gender(word) or _SPEECH.match(verb)):
+                continue
+            person = next((p for p in self.people if p.name == word), None) or self._person([word])
+            mentions.append(Mention(match.start("who"), match.end("who"), [person]))
+        return mentions
+
+    def _vote_genders(self, named):
         """Role words next to a mention ("spokeswoman Ana Ruiz", "Ana Ruiz, his wife,") and the
         first he/she after a mention that opens a sentence, before anyone else is named."""
         masked = self.masked
-        for index, mention in enumerate(self.mentions):
+        for index, mention in enumerate(named):
+            if len(mention.people) != 1:
+                continue
+            person = mention.people[0]
             before = re.findall(r"[\w']+", masked[max(0, mention.start - 30):mention.start])[-2:]
             apposition = re.match(r",([^,.;:\n]{1,60}),", masked[mention.end:])
             cues = before + (re.findall(r"[\w']+", apposition.group(1))[:5] if apposition else [])
             for word in cues:
                 bare = word.lower()
                 if bare not in PRONOUN_WORDS and gender_word(bare) and bare not in _HONORIFICS:
-                    mention.person.votes[gender_word(bare)] += 2
+                    person.votes[gender_word(bare)] += 2
             if not mention.subject:
                 continue
-            following = self.mentions[index + 1].start if index + 1 < len(self.mentions) else len(masked)
+            following = named[index + 1].start if index + 1 < len(named) else len(masked)
             sentence_end = self.ends[min(bisect.bisect_right(self.ends, mention.end), len(self.ends) - 1)] if self.ends else len(masked)
             limit = min(following, mention.end + 300, max(sentence_end, mention.end + 120))
             pronoun = re.compile(r"\b(he|she|his|her)\b", re.I).search(masked, mention.end + (apposition.end() if apposition else 0), limit)
             if pronoun:
-                mention.person.pronouns[gender_word(pronoun.group(1))] += 1
+                person.pronouns[gender_word(pronoun.group(1))] += 1
 
     def gender(self, name: str) -> Optional[str]:
         person = self.find(name)
@@ -238,22 +328,23 @@ class People:
     def _sentence(self, offset: int) -> int:
         return bisect.bisect_right(self.ends, offset)
 
-    def salient(self, position: int, wanted: Optional[str] = None, speakers=(), window: int = 2500) -> Optional[str]:
-        """The most salient person mentioned before `position` whose gender is `wanted` (a person
-        whose gender the article does not show counts for half, and only one seen speaking or
-        with a title)."""
+    def _resolve(self, position: int, wanted: Optional[str] = None, speakers=(), role: str = "", window: int = 2500):
         here = self._sentence(position)
         scores: dict[int, float] = {}
         people = {}
         spoken = {s for s in speakers if s}
-        for mention in self.mentions[:bisect.bisect_left(self.starts, position)]:
+        for mention in self.mentions[:bisect.bisect_left(self.starts, position)][::-1]:
             if mention.start < position - window:
-                continue
-            person = mention.person
+                break
             distance = here - self._sentence(mention.start)
-            weight = 100 + 80 * mention.subject + 50 * mention.speaker
-            scores[id(person)] = scores.get(id(person), 0) + weight * 0.5 ** min(distance, 12)
-            people[id(person)] = person
+            weight = mention.weight + SALIENCE["subject"] * mention.subject + SALIENCE["speaker"] * mention.speaker
+            weight += SALIENCE["new"] * mention.new
+            for person in mention.people:
+                scores[id(person)] = scores.get(id(person), 0) + weight * 0.5 ** min(distance, 12)
+                people[id(person)] = person
+        if role:
+            holding = [key for key in scores if role in people[key].roles]
+            scores = {key: scores[key] for key in holding} if holding else scores
         best, best_score = None, 0.0
         for key, score in scores.items():
             person = people[key]
@@ -264,9 +355,16 @@ class People:
                 if not (person.spoke or person.titled or person.name in spoken or len(person.name.split()) > 1):
                     continue
                 if wanted and gender is None:
-                    score *= 0.5
+                    score *= SALIENCE["unknown"]
             if score > best_score:
                 best, best_score = person, score
+        return best
+
+    def salient(self, position: int, wanted: Optional[str] = None, speakers=(), role: str = "") -> Optional[str]:
+        """The most salient person mentioned before `position` whose gender is `wanted` (a person
+        whose gender the article does not show counts for half, and only one seen speaking or
+        with a title); with `role` ("president"), one the article gives that role if any."""
+        best = self._resolve(position, wanted, speakers, role)
         return (best.printed or best.name) if best else None
 
 

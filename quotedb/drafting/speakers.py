@@ -208,7 +208,8 @@ def _last_name_before(text: str, position: int, speakers=(), pronoun: str = "", 
     if pronoun.lower() == "they":
         groups = [(at, name) for at, name, _ in candidates if ORGANISATION_WORDS & {w.lower().strip(".,") for w in name.split()}]
         return groups[-1][1] if groups else None
-    return people_of(text).salient(position, wanted, speakers)
+    role = pronoun.split()[-1].lower() if pronoun and pronoun.lower() not in ("he", "she") else ""
+    return people_of(text).salient(position, wanted, speakers, role)
 
 
 def _match_introduction(text, start, ends):
