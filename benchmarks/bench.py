@@ -1,19 +1,24 @@
 """Benchmark quotedb at scale: build time against the raw SQLite floor, search and
-facet latency through Datasette's HTTP JSON API, throughput, size and memory.
+facet latency through Datasette's HTTP JSON API, throughput, size, start-up and memory.
 
     python benchmarks/bench.py --quotes 1000000
+    python benchmarks/bench.py --sizes 100000,1000000,10000000 --results growth.jsonl
 
 Generates the synthetic corpus (benchmarks/generate.py) unless it is already
 there, builds it with build_db.py, loads the same rows the plainest way SQLite
-allows (the floor), then serves the database exactly as `./run serve` does (real
-settings, immutable) on 127.0.0.1 and measures it. Prints a table, and as its
-last line one JSON object with the figures.
+allows (the floor), writes the inspect file `./run serve` uses, then serves the
+database exactly as `./run serve` does (real settings, immutable) on 127.0.0.1 and
+measures it. For each size it prints a table, and one JSON line with the figures
+(the last line of the output for a single size); `--results` appends the same lines
+to a file as each size finishes.
 """
 
 import argparse
 import http.client
 import itertools
 import json
+import marshal
+import os
 import random
 import socket
 import sqlite3
@@ -29,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from generate import write_corpus  # noqa: E402
+from generate import DEFAULT_REPORTS, write_corpus  # noqa: E402
 
 
 def _load_fts_query():
@@ -76,36 +81,78 @@ def _pss_kb(pid) -> int:
         return 0
 
 
-RAW_SQL = """
-select q.id, q.text, q.speaker_id, q.spelled_as, q.role, q.said, q.said_precision, q.said_wording,
-  q.year, q.month, q.venue_id, q.reported_via_id, q.kind, q.notes, q.article_id, q.outlet_id,
-  q.record_line, s.name, s.aliases, v.name
-from quotes q join speakers s on s.id = q.speaker_id left join venues v on v.id = q.venue_id
-"""
+def _columns(conn, table):
+    return [row[1] for row in conn.execute(f"pragma table_info([{table}])")]
 
 
-def raw_floor(database: Path, scratch: Path) -> float:
-    """The same rows loaded with one executemany in one transaction, plus an FTS5 rebuild."""
-    rows = sqlite3.connect(database).execute(RAW_SQL).fetchall()
+def _dump_rows(conn, sql, path: Path, chunk=20_000) -> int:
+    """Write the rows of `sql` to `path` as marshalled lists of `chunk` rows; return how many."""
+    cursor, count = conn.execute(sql), 0
+    with open(path, "wb") as handle:
+        while rows := cursor.fetchmany(chunk):
+            marshal.dump(rows, handle)
+            count += len(rows)
+    return count
+
+
+def _read_rows(path: Path):
+    with open(path, "rb") as handle:
+        while True:
+            try:
+                yield from marshal.load(handle)
+            except EOFError:
+                return
+
+
+def raw_floor(database: Path, scratch: Path) -> tuple[float, float]:
+    """The same rows loaded the plainest way: every quote with its speaker's name and aliases
+    and its venue's name in one table, and every appearance (where the database has them) in
+    another, each with one executemany in one transaction, then an FTS5 `rebuild` over the
+    quotes. Returns (seconds, of which seconds reading the rows back).
+
+    The rows are first written to a scratch file (not timed) and read back while loading, so
+    that no size needs the corpus in memory; reading them back is timed, as the build reads
+    its records, and given separately."""
+    source = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    quote_columns = [c for c in _columns(source, "quotes")]
+    tables = [name for (name,) in source.execute("select name from sqlite_master where type = 'table'")]
+    loads = {"quotes": (
+        quote_columns + ["speaker", "aliases", "venue_name"],
+        f"select {', '.join('q.' + c for c in quote_columns)}, s.name, s.aliases, v.name from quotes q "
+        "join speakers s on s.id = q.speaker_id left join venues v on v.id = q.venue_id")}
+    if "appearances" in tables:
+        appearance_columns = _columns(source, "appearances")
+        loads["appearances"] = (appearance_columns, f"select {', '.join(appearance_columns)} from appearances")
+    dumps = {}
+    for table, (columns, sql) in loads.items():
+        dumps[table] = scratch.with_name(f"{scratch.name}.{table}.rows")
+        _dump_rows(source, sql, dumps[table])
+    source.close()
+    indexed = [c for c in ("text", "speaker", "aliases", "role", "venue_name") if c in loads["quotes"][0]]
+    read_start = time.perf_counter()
+    for path in dumps.values():
+        for _ in _read_rows(path):
+            pass
+    read_s = time.perf_counter() - read_start
     scratch.unlink(missing_ok=True)
     start = time.perf_counter()
     conn = sqlite3.connect(scratch)
+    for table, (columns, _) in loads.items():
+        conn.execute(f"create table {table} ({', '.join(('id integer primary key' if c == 'id' else c) for c in columns)})")
     conn.execute(
-        "create table quotes (id integer primary key, text, speaker_id, spelled_as, role, said, "
-        "said_precision, said_wording, year, month, venue_id, reported_via_id, kind, notes, "
-        "article_id, outlet_id, record_line, speaker, aliases, venue)"
-    )
-    conn.execute(
-        "create virtual table quotes_fts using fts5(text, speaker, aliases, role, venue, "
+        f"create virtual table quotes_fts using fts5({', '.join(indexed)}, "
         "content='quotes', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')"
     )
     with conn:
-        conn.executemany(f"insert into quotes values ({', '.join('?' * 20)})", rows)
+        for table, (columns, _) in loads.items():
+            conn.executemany(f"insert into {table} values ({', '.join('?' * len(columns))})", _read_rows(dumps[table]))
         conn.execute("insert into quotes_fts (quotes_fts) values ('rebuild')")
     conn.close()
     elapsed = time.perf_counter() - start
     scratch.unlink()
-    return elapsed
+    for path in dumps.values():
+        path.unlink()
+    return elapsed, read_s
 
 
 def vocabulary_connection(database: Path) -> sqlite3.Connection:
@@ -115,15 +162,23 @@ def vocabulary_connection(database: Path) -> sqlite3.Connection:
     return conn
 
 
-def search_terms(database: Path, rng: random.Random, per_class: int) -> dict:
+def vocabulary(database: Path) -> list:
+    """Every indexed word (letters first, no numbers) with the number of quotes holding it.
+    Reads the whole index: read it once per database."""
+    conn = vocabulary_connection(database)
+    return conn.execute("select term, doc from temp.vocab where term glob '[a-z][a-z]*'").fetchall()
+
+
+def search_terms(database: Path, rng: random.Random, per_class: int, vocab=None) -> dict:
     """Distinct real terms of each class, by the number of quotes that contain them.
 
     Every term is distinct, so no measured request is answered from the site's
     response cache: the latencies are those of searches run for the first time.
     """
-    conn = vocabulary_connection(database)
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     total = conn.execute("select count(*) from quotes").fetchone()[0]
-    vocab = conn.execute("select term, doc from temp.vocab where term glob '[a-z][a-z]*'").fetchall()
+    top = conn.execute("select max(id) from quotes").fetchone()[0]
+    vocab = vocab if vocab is not None else vocabulary(database)
 
     def pick(rows, n):
         terms = [term for term, _ in rows]
@@ -135,8 +190,11 @@ def search_terms(database: Path, rng: random.Random, per_class: int) -> dict:
     mid = pick([r for r in vocab if total * 0.001 <= r[1] <= total * 0.01], per_class)
     rare = pick([r for r in vocab if 1 <= r[1] <= 50], per_class)
     phrases = set()
-    for quote_id in rng.sample(range(1, total + 1), per_class * 3):  # distinct quotes, then distinct phrases
-        words = conn.execute("select text from quotes where id = ?", [quote_id]).fetchone()[0].split()
+    for quote_id in rng.sample(range(1, top + 1), per_class * 3):  # distinct quotes, then distinct phrases
+        row = conn.execute("select text from quotes where id = ?", [quote_id]).fetchone()
+        if row is None:
+            continue
+        words = row[0].split()
         at = rng.randint(0, len(words) - 3)
         phrases.add('"' + " ".join(w.strip(".,;:!?") for w in words[at: at + 2]) + '"')
     speaker = [name for (name,) in conn.execute(f"select name from speakers order by random() limit {per_class}")]
@@ -146,10 +204,10 @@ def search_terms(database: Path, rng: random.Random, per_class: int) -> dict:
             "speaker": speaker, "two words": two_words[:per_class]}
 
 
-def distinct_searches(database: Path, rng: random.Random, count: int, exclude=()) -> list:
+def distinct_searches(database: Path, rng: random.Random, count: int, exclude=(), vocab=None) -> list:
     """Different two-word searches, none seen before, for throughput that no cache can help."""
-    conn = vocabulary_connection(database)
-    words = [t for (t,) in conn.execute("select term from temp.vocab where term glob '[a-z][a-z]*' and doc > 100")]
+    vocab = vocab if vocab is not None else vocabulary(database)
+    words = [term for term, doc in vocab if doc > 100]
     seen, paths = set(exclude), []
     while len(paths) < count:
         path = search_path(f"{rng.choice(words)} {rng.choice(words)}")
@@ -169,10 +227,15 @@ PLAIN_METADATA = {"databases": {"quotes": {"tables": {"quotes": {"fts_table": "q
 
 
 class Server:
-    """The site as `./run serve` runs it, on a free loopback port; with `plain`, Datasette
-    0.65.5 alone on the same file and settings, with only `fts_table` set."""
+    """The site as `./run serve` runs it, on a free loopback port (`inspect=False`: without the
+    inspect file, so Datasette counts every table on the first request); with `plain`,
+    Datasette 0.65.5 alone on the same file and settings, with only `fts_table` set.
 
-    def __init__(self, database: Path, plain=False):
+    `startup_s` is the time from starting the process to the first answer of the home page,
+    `/`, the first page a visitor asks for; a thread samples the memory of the server's
+    processes (PSS, summed) every 0.2 s while it runs."""
+
+    def __init__(self, database: Path, plain=False, inspect=True):
         self.port = free_port()
         if plain:
             metadata = database.with_name("plain-metadata.json")
@@ -183,17 +246,32 @@ class Server:
                        "--port", str(self.port), *setting_options()]
         else:
             command = [sys.executable, "-m", "quotedb", "serve", str(database), "--port", str(self.port)]
+            if not inspect:
+                command.append("--no-inspect")
+        start = time.perf_counter()
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 120
-        while time.time() < deadline:
+        self.memory_kb, self.peak_memory_kb, self._sampling = 0, 0, True
+        self._sampler = threading.Thread(target=self._sample_memory, daemon=True)
+        self._sampler.start()
+        deadline = time.time() + 1200
+        while time.time() < deadline and self.process.poll() is None:
             try:
-                status, _ = self.get("/-/versions.json")
+                status, _ = self.get("/")
                 if status == 200:
+                    self.startup_s = time.perf_counter() - start
+                    time.sleep(0.3)
+                    self.startup_memory_kb = self.memory_kb
                     return
             except OSError:
-                time.sleep(0.2)
+                time.sleep(0.05)
         self.stop()
         raise SystemExit("the server did not start")
+
+    def _sample_memory(self):
+        while self._sampling:
+            self.memory_kb = sum(_pss_kb(pid) for pid in _process_tree(self.process.pid))
+            self.peak_memory_kb = max(self.peak_memory_kb, self.memory_kb)
+            time.sleep(0.2)
 
     def get(self, path, conn=None, headers=False):
         own = conn is None
@@ -208,6 +286,7 @@ class Server:
         return response.status, body
 
     def stop(self):
+        self._sampling = False
         self.process.terminate()
         self.process.wait(timeout=30)
 
@@ -306,36 +385,44 @@ def measure_pages(server, paths):
     return latencies, errors
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quotes", type=int, default=1_000_000)
-    parser.add_argument("--requests", type=int, default=250, help="sequential search requests, all distinct (at least 200)")
-    parser.add_argument("--seconds", type=float, default=10.0, help="length of the concurrent run")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--plain", action="store_true", help="also measure plain Datasette on the same database")
-    parser.add_argument("--plain-requests", type=int, default=60, help="sequential searches sent to plain Datasette")
-    parser.add_argument("--reuse", action="store_true",
-                        help="measure the site on the database built by an earlier run (no build, no floor)")
-    args = parser.parse_args()
-    rng = random.Random(args.seed)
+def corpus_path(quotes: int, reports: float) -> Path:
+    return DATA / (f"quotes-{quotes}" if reports == 1.0 else f"quotes-{quotes}-reports-{reports:g}")
 
-    corpus = DATA / f"quotes-{args.quotes}"
+
+def bench_size(args, quotes: int) -> dict:
+    """Every figure for one size of corpus; prints them as a table and returns them."""
+    rng = random.Random(args.seed)
+    corpus = corpus_path(quotes, args.reports)
     if not (corpus / "speakers.yml").exists():
-        print(f"generating {args.quotes} quotes in {corpus}...", file=sys.stderr)
-        write_corpus(corpus, args.quotes)
-    database = DATA / f"bench-{args.quotes}" / "quotes.db"  # named quotes.db: Datasette paths stay /quotes/...
+        print(f"generating {quotes} quotes ({args.reports:g} reports each on average) in {corpus}...", file=sys.stderr)
+        write_corpus(corpus, quotes, reports=args.reports)
+    suffix = "" if args.reports == 1.0 else f"-reports-{args.reports:g}"
+    database = DATA / f"bench-{quotes}{suffix}" / "quotes.db"  # named quotes.db: Datasette paths stay /quotes/...
     database.parent.mkdir(parents=True, exist_ok=True)
 
     if args.reuse and database.exists():
-        build_s = raw_build_s = peak_rss_mb = float("nan")
+        build_s = raw_build_s = raw_read_s = peak_rss_mb = float("nan")
     else:
-        print("building...", file=sys.stderr)
+        print(f"[{quotes}] building...", file=sys.stderr)
         build_s, peak_rss_mb = run_measured([sys.executable, "build_db.py", str(corpus), "--output", str(database)])
-        print("raw floor...", file=sys.stderr)
-        raw_build_s = raw_floor(database, database.with_name("raw-floor.db"))
-    terms = search_terms(database, rng, per_class=max(args.requests, 200) // 6)
+        print(f"[{quotes}] raw floor...", file=sys.stderr)
+        raw_build_s, raw_read_s = raw_floor(database, database.with_name("raw-floor.db"))
+    print(f"[{quotes}] inspect file...", file=sys.stderr)
+    sys.path.insert(0, str(ROOT))
+    from quotedb import site
+
+    start = time.perf_counter()
+    site.write_inspect_file(database)
+    inspect_s = time.perf_counter() - start
+    print(f"[{quotes}] choosing searches...", file=sys.stderr)
+    vocab = vocabulary(database)
+    terms = search_terms(database, rng, per_class=max(args.requests, 200) // 6, vocab=vocab)
     counter = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     counter.create_function("fts_query", 1, _fts_query)
+    reports_count = None
+    if "appearances" in [name for (name,) in counter.execute("select name from sqlite_master where type = 'table'")]:
+        reports_count = counter.execute("select count(*) from appearances").fetchone()[0]
+    quote_rows = counter.execute("select count(*) from quotes").fetchone()[0]
 
     def index_count(term):
         return counter.execute("select count(*) from quotes_fts where quotes_fts match fts_query(?)", [term]).fetchone()[0]
@@ -343,10 +430,15 @@ def main():
     every_term = [term for values in terms.values() for term in values]
     deep = deep_page_paths(database, every_term)
     mix = [search_path(values[i]) for values in terms.values() for i in range(min(10, len(values)))]
-    uncached = distinct_searches(database, rng, 20000, exclude=[search_path(t) for t in every_term])
+    uncached = distinct_searches(database, rng, 20000, exclude=[search_path(t) for t in every_term], vocab=vocab)
     figures = {}
+    # Start-up without the inspect file first, so that the measured site starts as `./run serve` does.
+    print(f"[{quotes}] start-up without the inspect file...", file=sys.stderr)
+    cold = Server(database, inspect=False)
+    startup_without_inspect_s = cold.startup_s
+    cold.stop()
     for name in (["quotedb", "plain"] if args.plain else ["quotedb"]):
-        print(f"serving ({name}) and measuring...", file=sys.stderr)
+        print(f"[{quotes}] serving ({name}) and measuring...", file=sys.stderr)
         server = Server(database, plain=name == "plain")
         # Plain Datasette takes seconds per common search: measure it on fewer of the same searches.
         share = {k: v[: args.plain_requests // 6] for k, v in terms.items()} if name == "plain" else terms
@@ -363,6 +455,9 @@ def main():
             server.stop()
         every = [ms for values in latencies.values() for ms in values]
         figures[name] = {
+            "startup_s": round(server.startup_s, 2),
+            "server_startup_mb": round(server.startup_memory_kb / 1024, 1),
+            "server_peak_mb": round(server.peak_memory_kb / 1024, 1),
             "search_p50_ms": round(statistics.median(every), 1),
             "search_p95_ms": round(percentile(every, 0.95), 1),
             "search_p95_ms_by_class": {k: round(percentile(v, 0.95), 1) for k, v in latencies.items()},
@@ -387,25 +482,37 @@ def main():
 
     ours = figures["quotedb"]
     result = {
-        "quotes": args.quotes,
+        "quotes": quotes,
+        "reports_per_quote": args.reports,
+        "quote_rows": quote_rows,
+        "appearance_rows": reports_count,
         "build_s": round(build_s, 1),
         "raw_build_s": round(raw_build_s, 1),
+        "raw_read_s": round(raw_read_s, 1),
         "build_vs_raw": round(build_s / raw_build_s, 2),
+        "peak_rss_mb": round(peak_rss_mb, 1),
+        "db_mb": round(database.stat().st_size / 2**20, 1),
+        "inspect_s": round(inspect_s, 1),
+        "startup_without_inspect_s": round(startup_without_inspect_s, 2),
         **ours,
         "plain_datasette": figures.get("plain"),
-        "db_mb": round(database.stat().st_size / 2**20, 1),
-        "peak_rss_mb": round(peak_rss_mb, 1),
+        "commit": args.label or subprocess.run(["git", "log", "-1", "--format=%h %s"], cwd=ROOT, capture_output=True,
+                                               text=True).stdout.strip()[:100],
+        "load_average": os.getloadavg()[0],
     }
     rows = [
-        ("quotes", f"{args.quotes:,}"),
+        ("quotes", f"{quotes:,} ({quote_rows:,} rows" + (f", {reports_count:,} appearances)" if reports_count else ")")),
         ("build (validate, normalize, FTS, indexes, ANALYZE)", f"{build_s:.1f} s"),
-        ("raw floor (executemany + FTS5 rebuild)", f"{raw_build_s:.1f} s"),
+        ("raw floor (executemany + FTS5 rebuild)", f"{raw_build_s:.1f} s (reading the rows back: {raw_read_s:.1f} s)"),
         ("build / raw floor", f"{result['build_vs_raw']}x"),
         ("peak memory of the build (its processes summed, PSS)", f"{peak_rss_mb:.0f} MB"),
         ("database size", f"{result['db_mb']} MB"),
+        ("inspect file (table counts, SHA-256), once per build", f"{inspect_s:.1f} s"),
+        ("start-up to the home page, without / with the inspect file", f"{startup_without_inspect_s:.2f} / {ours['startup_s']:.2f} s"),
     ]
     for name, f in figures.items():
         rows += [
+            (f"[{name}] server memory after start-up / peak (PSS)", f"{f['server_startup_mb']} / {f['server_peak_mb']} MB"),
             (f"[{name}] search p50 / p95, each search new (all classes)", f"{f['search_p50_ms']} / {f['search_p95_ms']} ms"),
         ] + [(f"[{name}]   search p95, {k}", f"{v} ms") for k, v in f["search_p95_ms_by_class"].items()] + [
             (f"[{name}] search errors / wrong counts", f"{f['search_errors']} / {f['search_wrong_counts']} of {f['search_requests']}"),
@@ -418,7 +525,34 @@ def main():
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         print(f"{label:<{width}}  {value}")
-    print(json.dumps(result))
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quotes", type=int, default=1_000_000)
+    parser.add_argument("--sizes", help="a growth run: comma-separated sizes, e.g. 100000,1000000,10000000 "
+                                         "(one JSON line each); instead of --quotes")
+    parser.add_argument("--reports", type=float, default=DEFAULT_REPORTS,
+                        help="average reports per quote in the generated corpus (default %(default)s)")
+    parser.add_argument("--results", type=Path, help="append each size's JSON line to this file too")
+    parser.add_argument("--label", help="what was measured, kept in the JSON (default: the last commit)")
+    parser.add_argument("--requests", type=int, default=250, help="sequential search requests, all distinct (at least 200)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of the concurrent run")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--plain", action="store_true", help="also measure plain Datasette on the same database")
+    parser.add_argument("--plain-requests", type=int, default=60, help="sequential searches sent to plain Datasette")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the site on the database built by an earlier run (no build, no floor)")
+    args = parser.parse_args()
+    sizes = [int(size.replace("_", "")) for size in args.sizes.split(",")] if args.sizes else [args.quotes]
+    for quotes in sizes:
+        result = bench_size(args, quotes)
+        line = json.dumps(result)
+        print(line, flush=True)
+        if args.results:
+            with open(args.results, "a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
 
 
 if __name__ == "__main__":

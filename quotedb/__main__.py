@@ -1,7 +1,8 @@
 """`python -m quotedb COMMAND`: helper commands beside build_db.py.
 
     schema   write the JSON Schemas for record files into schema/
-    serve    serve a built database with Datasette, immutable, with the site's settings
+    serve    serve a built database with Datasette, immutable, with the site's settings and
+             its table counts precomputed in an inspect file beside it (written when missing)
              (--watch: rebuild it from quotes/ and restart whenever a record changes)
     settings print settings.json as `--setting NAME VALUE` options (for `datasette publish`)
     draft    draft a record file from an article's plain text, for review
@@ -69,6 +70,11 @@ def main(argv=None) -> int:
     serve.add_argument("--watch", action="store_true",
                        help="rebuild the database when a file under --records changes, and restart")
     serve.add_argument("--records", default="quotes", help="the records --watch rebuilds from (default quotes/)")
+    serve.add_argument("--inspect-file", type=Path,
+                       help="the database's precomputed table counts, hash and size (default: beside it, "
+                            "quotes.db.inspect.json), written first when missing or made for another build")
+    serve.add_argument("--no-inspect", action="store_true",
+                       help="no inspect file: Datasette counts every table on the first request")
     commands.add_parser("settings", help="print the site's settings as datasette options")
     draft = commands.add_parser("draft", help="draft a record file from an article's text")
     draft.add_argument("article", type=Path, help="the article as plain text")
@@ -90,7 +96,8 @@ def main(argv=None) -> int:
     elif args.command == "serve":
         from datasette.cli import cli
 
-        arguments = site.serve_arguments(args.database, args.host, args.port)
+        inspect_file = None if args.no_inspect else site.current_inspect_file(args.database, args.inspect_file)
+        arguments = site.serve_arguments(args.database, args.host, args.port, inspect_file)
         print("Serving on http://%s:%s/" % (args.host, args.port), file=sys.stderr)
         cli.main(arguments[1:], prog_name="datasette")
     return 0
