@@ -212,7 +212,8 @@ class People:
                 words = words[1:]  # "But Anna Berg", "NBC’s Dante Chinni", "Injecting Clinton"
             if not words:
                 continue
-            last = re.sub(r"['’]s?$", "", words[-1][1])  # "Donald Trump's plan": a mention all the same
+            last = re.sub(r"['’]s?$", "", words[-1][1])  # "Donald Trump's plan": a mention all the same,
+            possessive = last != words[-1][1]  # but of less weight, as a pronoun's "his"
             words[-1] = (words[-1][0], last)
             cut = max((i + 1 for i, (_, w) in enumerate(words[:-1]) if _not_name_word(w)), default=0)
             prefix, bare = [w for _, w in words[:cut]], [w for _, w in words[cut:]]
@@ -250,7 +251,8 @@ class People:
             apposition = re.match(r",\s+([^,.;:\n]{1,80}),", masked[end:])
             if apposition:
                 person.roles.update(w.lower() for w in re.findall(r"[\w'’\-]+", apposition.group(1)))
-            mentions.append(Mention(start, end, [person], new=new and len(bare) > 1))
+            mentions.append(Mention(start, end, [person], new=new and len(bare) > 1,
+                                    weight=SALIENCE["possessive"] if possessive else 100))
         return mentions
 
     def _surnames(self, masked, named) -> list:
@@ -269,7 +271,8 @@ class People:
                     continue  # "Clinton spokesman Brian Fallon"
             people = [p for p in self.by_surname.get(match.group(0).lower(), []) if " " in p.name]
             if people:
-                mentions.append(Mention(match.start(), match.end(), people))
+                possessive = bool(re.match(r"['’]s?\b", masked[match.end():]))
+                mentions.append(Mention(match.start(), match.end(), people, weight=SALIENCE["possessive"] if possessive else 100))
         return mentions
 
     def _given_names(self, masked, named) -> list:
@@ -352,7 +355,7 @@ class People:
             if wanted and gender and gender != wanted:
                 continue
             if gender is None or not wanted:
-                if not (person.spoke or person.titled or person.name in spoken or len(person.name.split()) > 1):
+                if not (person.spoke or person.titled or person.name in spoken):
                     continue
                 if wanted and gender is None:
                     score *= SALIENCE["unknown"]

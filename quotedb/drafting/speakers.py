@@ -8,7 +8,8 @@ from .quotations import Quotation, _continues, _kind
 from .dates import MONTHS, WEEKDAYS
 from .people import NOT_PEOPLE, ORGANISATION_WORDS, _masked, gender_word, genders, people_of
 
-_DESCRIPTION = r"(?:the|a|an|one|[A-Z][\w\-]*['’]s)\s+[A-Za-z][\w'’\-]*(?:\s+[A-Za-z][\w'’\-]*){0,6}?"
+_DESCRIPTION = r"(?:the|a|an|one|[A-Z][\w\-]*['’]s)\s+[A-Za-z0-9][\w'’\-]*(?:\s+[A-Za-z0-9][\w'’\-]*){0,6}?"
+_OPENING_DESCRIPTION = r"(?:The|A|An)\s+[A-Za-z0-9][\w'’\-]*(?:\s+[A-Za-z0-9][\w'’\-]*){0,6}?"  # opening its sentence
 _DESCRIPTOR = r"(?:(?:[A-Z][\w'’\-.]*|[a-z][\w'’\-]*)\s+){0,6}?"  # "White House press secretary "
 
 _ABBREVIATED = r"(?:Ltd|Inc|Corp|Co|LLC|Plc|PLC|Jr|Sr|Bros|St|Mt|[A-Z])\."
@@ -47,6 +48,7 @@ _BEFORE_PATTERNS = [
     ("pronoun", re.compile(rf"\b(?P<who>[Hh]e|[Ss]he|[Tt]hey)\s+(?:also\s+|later\s+|then\s+)?(?P<verb>{_VERB})\b[^.!?\"\u201c]{{0,120}}$")),
     ("nominal", re.compile(rf"\b(?P<who>{NOMINALS})\s+(?P<verb>{_VERB})\b[^.!?\"\u201c]{{0,120}}$", re.I)),
     ("description", re.compile(rf"\b(?P<who>{_DESCRIPTION})\s+(?P<verb>{_VERB})\b[^.!?\"\u201c]{{0,120}}$")),
+    ("description", re.compile(rf"^\s*(?P<who>{_OPENING_DESCRIPTION})\s+(?P<verb>{_VERB})\b[^.!?\"\u201c]{{0,120}}$")),
 ]
 
 
@@ -58,6 +60,36 @@ def _description_head(who: str) -> str:
     words = who.split()
     inner = [i for i, w in enumerate(words) if i and w.lower() in {"the", "a", "an"}]
     return " ".join(words[inner[-1]:]) if inner else who
+
+
+PERSON_NOUNS = {
+    "spokesman", "spokeswoman", "spokesperson", "president", "senator", "candidate", "nominee", "governor", "minister",
+    "official", "ambassador", "envoy", "general", "lawmaker", "congressman", "congresswoman", "mayor", "secretary",
+    "chairman", "chairwoman", "chair", "businessman", "businesswoman", "billionaire", "leader", "speaker", "director",
+    "chief", "commander", "strategist", "adviser", "advisor", "aide", "analyst", "economist", "professor", "lawyer",
+    "attorney", "judge", "justice", "mother", "father", "wife", "husband", "daughter", "son", "woman", "man",
+    "veteran", "activist", "author", "writer", "reporter", "journalist", "columnist", "host", "anchor", "founder",
+    "executive", "ceo", "manager", "officer", "representative", "delegate", "voter", "resident", "student",
+    "teacher", "doctor", "physician", "pastor", "priest", "bishop", "actor", "actress", "singer", "star",
+    "chancellor", "premier", "diplomat", "operative", "pollster", "consultant", "researcher", "scientist",
+    "expert", "scholar", "historian", "commentator", "critic", "donor", "surrogate", "challenger", "incumbent",
+    "mogul", "developer", "tycoon", "widow", "widower", "brother", "sister", "republican", "democrat", "politician",
+    "governor-elect", "president-elect", "superintendent", "sheriff", "prosecutor", "detective", "owner", "entrepreneur",
+}
+
+
+def _person_noun(who: str) -> str:
+    """The head of a description when it names a kind of person ("the 34-year-old mother of three"
+    -> "mother"), else ""."""
+    head = re.split(r"\s+(?:of|at|for|with|from|in|on|who|whose|which|that)\s+|,", who.strip())[0].split()
+    word = head[-1].lower().strip(".,") if head else ""
+    return word if word in PERSON_NOUNS else ""
+
+
+def _holder(text, position, who) -> bool:
+    """Someone named before `position` holds the role a description names ("the chair")."""
+    role = _person_noun(who)
+    return bool(role) and any(role in p.roles for p in people_of(text).people if text.find(p.name) < position)
 
 
 def _fragment(who: str) -> bool:
@@ -140,6 +172,10 @@ def resolve_speaker(text, quote, found, speakers=(), last_speaker=None, gender_o
     elif how == "description" and _fragment(who):
         quote.confidence = 0.2
         quote.comments.append(f'no speaker found ("{who.strip()}" is not one); fill in or delete')
+    elif how == "description" and _person_noun(who) and (len(_description_head(who).split()) > 2 or _holder(text, span[0], who)):
+        antecedent = _last_name_before(text, span[0], speakers, _person_noun(who), gender_of)
+        quote.speaker, quote.confidence = antecedent, 0.5
+        quote.comments.append(f'speaker taken from "{who.strip()}" as {antecedent}; check')
     elif how == "description":
         who = _description_head(who)
         quote.speaker, quote.confidence = who.strip(), 0.4
