@@ -14,7 +14,7 @@ SCRIPT = r"""
   if (!words) return;
   var escaped = words.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
   var pattern = new RegExp("(?<![\\p{L}\\p{N}])(" + escaped.join("|") + ")[\\p{L}\\p{N}]*", "giu");
-  document.querySelectorAll("td.col-text blockquote, td.col-text figcaption").forEach(function (cell) {
+  document.querySelectorAll("td.col-text blockquote, td.col-text figcaption, .quote-results blockquote, .quote-results .quote-who, .quote-results .quote-venue").forEach(function (cell) {
     var walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     var nodes = [];
     while (walker.nextNode()) nodes.push(walker.currentNode);

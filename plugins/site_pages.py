@@ -1,0 +1,306 @@
+"""The pages people land on, beyond Datasette's own: quotation cards on the quotes
+table (templates/table-quotes-quotes.html), the list of every speaker (/speakers),
+Atom feeds per speaker (/speaker/<id>.atom) and per search (/search.atom?q=words),
+the site's own stylesheet and script (plugins/static/), and the filters the
+templates use to write dates and kinds for people.
+
+Quotes are read from the `quote_details` view (never quotes.article_id and the
+like, which describe one appearance of a quote and may move). Everything from the
+data is escaped by the templates' autoescape, or by xml escaping in the feeds.
+"""
+
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlencode
+from xml.sax.saxutils import escape as xml_escape, quoteattr
+
+from datasette import hookimpl
+from datasette.database import QueryInterrupted
+from datasette.utils.asgi import NotFound, Response
+
+STATIC = Path(__file__).parent / "static"
+STATIC_FILES = {
+    "quotedb-site.css": "text/css; charset=utf-8",
+    "quotedb-site.js": "text/javascript; charset=utf-8",
+}
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+KINDS = {"full": "full quote", "partial": "partial quote", "paraphrase": "paraphrase"}
+FACET_TITLES = {  # in the order the facets are shown
+    "speaker_id": "Speaker", "venue_id": "Venue", "outlet_id": "Outlet", "outlets": "Outlet", "year": "Year",
+    "kind": "Kind", "month": "Month", "language": "Language", "reported_via_id": "Reported via", "article_id": "Article",
+}
+FEED_ENTRIES = 50
+TITLE_LENGTH = 120
+QUOTE_LISTS = ("quotes", "quotes_by_relevance")
+
+
+def said_for_people(said, wording=None):
+    """'2024-01-05' -> '5 January 2024', '2023-11' -> 'November 2023', '2023' -> '2023',
+    nothing -> 'date unknown' (or the source's own words for it, when it gave some)."""
+    if not said:
+        return f"date unknown ({wording})" if wording else "date unknown"
+    parts = str(said).split("-")
+    try:
+        if len(parts) == 3:
+            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        if len(parts) == 2:
+            return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    except (ValueError, IndexError):
+        pass
+    return str(said)
+
+
+def in_facet_order(facets):
+    """Facet results in the order people look for them (speaker first), others after, as given."""
+    order = list(FACET_TITLES)
+    return sorted(facets, key=lambda facet: order.index(facet["name"]) if facet["name"] in order else len(order))
+
+
+def kind_for_people(kind):
+    return KINDS.get(kind, kind or "")
+
+
+def cut_at_word(text, length=TITLE_LENGTH):
+    """`text` whole when it fits in `length` characters, else cut after its last whole
+    word that fits, with an ellipsis."""
+    text = " ".join(str(text).split())
+    if len(text) <= length:
+        return text
+    cut = text[:length + 1]
+    space = cut.rfind(" ")
+    head = cut[:space] if space > 0 else text[:length]
+    return head.rstrip(" ,;:.-\u2013\u2014") + "\u2026"
+
+
+def site_url(datasette) -> str:
+    """The site's public address from metadata.yml (`plugins: quotedb: site_url:`), else
+    its path alone: never the request's Host header, which any client can set."""
+    configured = (datasette.plugin_config("quotedb") or {}).get("site_url")
+    return configured.rstrip("/") + "/" if configured else datasette.setting("base_url")
+
+
+async def quotes_database(datasette):
+    for db in datasette.databases.values():
+        if await db.table_exists("quotes_fts"):
+            return db
+    raise NotFound("No quotes database is served here")
+
+
+async def quote_details(db, ids):
+    """quote_details rows for `ids`, in that order."""
+    ids = [i for i in ids if isinstance(i, int)]
+    if not ids:
+        return []
+    rows = await db.execute(
+        "select * from quote_details where id in (select value from json_each(:ids))", {"ids": json.dumps(ids)}
+    )
+    by_id = {row["id"]: dict(row) for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+# --- Templates -------------------------------------------------------------------
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    env.filters["said_for_people"] = said_for_people
+    env.filters["kind_for_people"] = kind_for_people
+    env.filters["in_facet_order"] = in_facet_order
+    env.globals["facet_titles"] = FACET_TITLES
+
+
+@hookimpl
+def extra_template_vars(view_name, database, table, request, datasette):
+    if view_name != "table" or table not in QUOTE_LISTS or request is None:
+        return {}
+
+    async def quote_cards(rows):
+        """The page's rows as quote_details rows, in the page's order."""
+        return await quote_details(datasette.get_database(database), [row["id"] for row in rows])
+
+    pairs = [(key, value) for key in request.args for value in request.args.getlist(key)]
+    search = (request.args.get("_search") or "").strip()
+
+    def url(table_name, drop=(), add=()):
+        kept = [(k, v) for k, v in pairs if k not in ("_next", "_sort", "_sort_desc", *drop)] + list(add)
+        return datasette.urls.table(database, table_name) + ("?" + urlencode(kept) if kept else "")
+
+    return {
+        "quote_cards": quote_cards,
+        "search_words": search,
+        "cards_view": request.args.get("_view") != "table",
+        "sort_urls": {"newest": url("quotes"), "relevance": url("quotes_by_relevance")},
+        "view_urls": {"cards": url(table, drop=("_view",)), "table": url(table, drop=("_view",), add=[("_view", "table")])},
+        # what a new search keeps: the filters and options in use, not the page or the words
+        "form_args": [(k, v) for k, v in pairs if k not in ("_search", "_next")],
+        "search_feed_url": datasette.urls.path("/search.atom") + "?" + urlencode({"q": search}) if search else None,
+    }
+
+
+# --- Stylesheet and script --------------------------------------------------------
+
+async def static_file(request):
+    name = request.url_vars["name"]
+    if name not in STATIC_FILES:
+        raise NotFound("No such file")
+    return Response(
+        (STATIC / name).read_text(encoding="utf-8"),
+        content_type=STATIC_FILES[name],
+        headers={"Cache-Control": "max-age=3600"},
+    )
+
+
+@hookimpl(trylast=True)  # after the other stylesheets, so that its rules win ties
+def extra_css_urls(datasette):
+    return [datasette.urls.path("/-/static-site/quotedb-site.css")]
+
+
+@hookimpl(tryfirst=True)  # before datasette-vega's script, which it guards
+def extra_js_urls(datasette):
+    return [datasette.urls.path("/-/static-site/quotedb-site.js")]
+
+
+# --- Every speaker ----------------------------------------------------------------
+
+async def speakers_page(datasette, request):
+    db = await quotes_database(datasette)
+    order = request.args.get("sort") or "name"
+    if order not in ("name", "quotes"):
+        return Response.text("sort must be name or quotes", status=400)
+    order_by = "quotes desc, speakers.name" if order == "quotes" else "speakers.name collate nocase, speakers.id"
+    if await db.table_exists("facet_counts"):  # counted at build time: fast at a million quotes
+        counts = "select value as speaker_id, count as quotes from facet_counts where [column] = 'speaker_id'"
+    else:
+        counts = "select speaker_id, count(*) as quotes from quotes group by speaker_id"
+    speakers = [
+        dict(row)
+        for row in await db.execute(
+            f"select speakers.id, speakers.name, speakers.kind, speakers.description, "
+            f"coalesce(counts.quotes, 0) as quotes from speakers left join ({counts}) as counts "
+            f"on counts.speaker_id = speakers.id order by {order_by}"
+        )
+    ]
+    if request.url_vars.get("format") == "json":
+        return Response.json({"speakers": speakers})
+    return Response.html(
+        await datasette.render_template(
+            "speakers.html", {"speakers": speakers, "sort": order, "database": db.name}, request=request
+        )
+    )
+
+
+async def speakers_redirect(datasette):
+    return Response.redirect(datasette.urls.path("/speakers"))
+
+
+# --- Feeds ------------------------------------------------------------------------
+
+def _timestamp(quote):
+    """An Atom date for a quote: its article's publication, else when it was said."""
+    for value in (quote.get("published"), quote.get("said")):
+        if value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+            return f"{value}T00:00:00Z"
+    for value in (quote.get("published"), quote.get("said")):
+        if value and re.fullmatch(r"\d{4}-\d{2}", str(value)):
+            return f"{value}-01T00:00:00Z"
+        if value and re.fullmatch(r"\d{4}", str(value)):
+            return f"{value}-01-01T00:00:00Z"
+    return "1970-01-01T00:00:00Z"
+
+
+def atom_feed(datasette, title, feed_path, page_path, quotes) -> str:
+    """An Atom document for `quotes` (quote_details rows, newest first). Every link is
+    the site's public address joined to a path (site_url), never the Host header."""
+    base = site_url(datasette)
+    feed_url = base + feed_path.lstrip("/")
+    updated = max((_timestamp(q) for q in quotes), default=datetime.now(timezone.utc).strftime("%Y-%m-%dT00:00:00Z"))
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"  <id>{xml_escape(feed_url)}</id>",
+        f"  <title>{xml_escape(title)}</title>",
+        f"  <updated>{updated}</updated>",
+        f"  <link rel=\"self\" type=\"application/atom+xml\" href={quoteattr(feed_url)}/>",
+        f"  <link rel=\"alternate\" type=\"text/html\" href={quoteattr(base + page_path.lstrip('/'))}/>",
+        "  <generator>quotedb</generator>",
+    ]
+    for quote in quotes:
+        page = f"{base}quotes/quotes/{quote['id']}"
+        who = ", ".join(str(part) for part in (quote["speaker"], quote.get("role"), quote.get("venue")) if part)
+        source = f"{quote['article']}, {quote['outlet']}" + (f", {quote['published']}" if quote.get("published") else "")
+        content = (
+            f"{quote['text']}\n\n\u2014 {who}, {said_for_people(quote.get('said'), quote.get('said_wording'))} "
+            f"({kind_for_people(quote.get('kind'))})\n{source}"
+        )
+        out += [
+            "  <entry>",
+            f"    <id>{xml_escape(page)}</id>",
+            f"    <title>{xml_escape(cut_at_word(str(quote['speaker']) + ': ' + str(quote['text'])))}</title>",
+            f"    <updated>{_timestamp(quote)}</updated>",
+            f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(page)}/>",
+        ]
+        if quote.get("url"):
+            out.append(f"    <link rel=\"related\" type=\"text/html\" href={quoteattr(str(quote['url']))}/>")
+        if quote.get("author"):
+            out.append(f"    <author><name>{xml_escape(str(quote['author']))}</name></author>")
+        else:
+            out.append(f"    <author><name>{xml_escape(str(quote['outlet']))}</name></author>")
+        out += [f"    <content type=\"text\">{xml_escape(content)}</content>", "  </entry>"]
+    out.append("</feed>")
+    return "\n".join(out) + "\n"
+
+
+def _atom_response(body):
+    return Response(body, content_type="application/atom+xml; charset=utf-8",
+                    headers={"Cache-Control": "max-age=3600"})
+
+
+async def speaker_feed(datasette, request):
+    db = await quotes_database(datasette)
+    speaker_id = request.url_vars["id"]
+    speaker = (await db.execute("select id, name from speakers where id = ?", [speaker_id])).first()
+    if speaker is None:
+        raise NotFound(f"No speaker with id {speaker_id}")
+    ids = [row["id"] for row in await db.execute(
+        f"select id from quotes where speaker_id = ? order by id desc limit {FEED_ENTRIES}", [speaker_id])]
+    quotes = await quote_details(db, ids)
+    return _atom_response(atom_feed(
+        datasette, f"Quotes by {speaker['name']} (quotedb)", f"/speaker/{speaker_id}.atom",
+        f"/speaker/{speaker_id}", quotes,
+    ))
+
+
+async def search_feed(datasette, request):
+    db = await quotes_database(datasette)
+    words = (request.args.get("q") or "").strip()
+    if not words:
+        return Response.text("Give the words to follow: /search.atom?q=words", status=400)
+    if len(words) > 1000 or "\x00" in words:
+        return Response.text("A search is at most 1,000 characters, with no NUL", status=400)
+    try:
+        ids = [row["rowid"] for row in await db.execute(
+            "select rowid from quotes_fts where quotes_fts match fts_query(:q) "
+            f"order by rowid desc limit {FEED_ENTRIES}", {"q": words})]
+    except QueryInterrupted:
+        return Response.text("This search took too long; try rarer words", status=400)
+    quotes = await quote_details(db, ids)
+    quotes_path = datasette.urls.table(db.name, "quotes")
+    return _atom_response(atom_feed(
+        datasette, f"Quotes matching \u201c{words}\u201d (quotedb)",
+        "/search.atom?" + urlencode({"q": words}),
+        quotes_path + "?" + urlencode({"_search": words}), quotes,
+    ))
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/-/static-site/(?P<name>[a-z.-]+)$", static_file),
+        (r"^/speakers(\.(?P<format>json))?$", speakers_page),
+        (r"^/speaker/?$", speakers_redirect),
+        (r"^/speaker/(?P<id>[a-z0-9-]+)\.atom$", speaker_feed),
+        (r"^/search\.atom$", search_feed),
+    ]
+
