@@ -10,9 +10,10 @@ from .people import NOT_PEOPLE, ORGANISATION_WORDS, _masked, gender_word, gender
 
 _DESCRIPTION = r"(?:the|a|an|one|[A-Z][\w\-]*['’]s)\s+[A-Za-z0-9][\w'’\-]*(?:\s+[A-Za-z0-9][\w'’\-]*){0,6}?"
 _OPENING_DESCRIPTION = r"(?:The|A|An)\s+[A-Za-z0-9][\w'’\-]*(?:\s+[A-Za-z0-9][\w'’\-]*){0,6}?"  # opening its sentence
-_DESCRIPTOR = r"(?:(?:[A-Z][\w'’\-.]*|[a-z][\w'’\-]*)\s+){0,6}?"  # "White House press secretary "
+_DESCRIPTOR = (r"(?:(?!(?:when|while|as|after|before|because|if|and|but|since|though|although|until|where|whereas|"
+               r"then|so|or|nor|once|unless|whether|than)\s)(?:[A-Z0-9][\w'’\-./]*|[a-z][\w'’\-]*)\s+){0,6}?")  # "White House press secretary ", "9/11 widow "
 
-_ABBREVIATED = r"(?:Ltd|Inc|Corp|Co|LLC|Plc|PLC|Jr|Sr|Bros|St|Mt|[A-Z])\."
+_ABBREVIATED = r"(?:Ltd|Inc|Corp|Co|LLC|Plc|PLC|Jr|Sr|Bros|St|Mt|[A-Z]|[A-Z][a-z]{1,3})\."  # "R-Ky."
 _ASIDE = (rf"(?:\s*\([^)]{{1,30}}\))?(?:,(?:[^\"\u201c\u201d.]|{_ABBREVIATED}){{1,250}}?,)?"  # "(D-Wis.)", ", head of the caucus,"
           r"(?:\s+[a-z]+ly)?(?:\s+(?:appeared|went|spoke|took|turned)\s+[^.\"\u201c]{1,60}?\s+and)?")
 
@@ -45,6 +46,9 @@ _BEFORE_PATTERNS = [
     ("name", re.compile(rf"(?P<who>{GROUP}){_ASIDE}\s+(?:have\s+|has\s+)?(?P<verb>{_VERB})\b[^.!?\"\u201c]{{0,120}}$")),
     ("name", re.compile(rf"(?P<who>{NAME}){_ASIDE}\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?(?P<verb>{_VERB})\b[^.!?\"\u201c]{{0,120}}$")),
     ("name", re.compile(rf"\b[Aa]ccording to (?P<who>{NAME})[^.!?\"\u201c]{{0,60}}$")),
+    # 'footage of Trump saying during the debate, "..."'
+    ("name", re.compile(rf"(?P<who>{NAME})\s+(?:was\s+|is\s+)?(?:saying|asking|adding|tweeting|writing|declaring|chanting|"
+                        r"telling\s+[\w\s]{1,30}?|insisting|arguing|noting|warning)\b[^.!?\"\u201c\u201d]{0,60}?[,:]?\s*$")),
     ("pronoun", re.compile(rf"\b(?P<who>[Hh]e|[Ss]he|[Tt]hey)\s+(?:also\s+|later\s+|then\s+)?(?P<verb>{_VERB})\b[^.!?\"\u201c]{{0,120}}$")),
     ("nominal", re.compile(rf"\b(?P<who>{NOMINALS})\s+(?P<verb>{_VERB})\b[^.!?\"\u201c]{{0,120}}$", re.I)),
     ("description", re.compile(rf"\b(?P<who>{_DESCRIPTION})\s+(?P<verb>{_VERB})\b[^.!?\"\u201c]{{0,120}}$")),
@@ -136,8 +140,14 @@ def attribute(text: str, quotations: list[Quotation]) -> None:
         quote.kind = _kind(quote, before)
         found = (_match_agent(before, after, quote.end) or _match_after(after, quote.end)
                  or _match_before(before, sentence_start) or _match_introduction(text, quote.start, ends))
-        if found:
-            resolve_speaker(text, quote, found, speakers, last_speaker, gender_of)
+        if found and found[0] == "description" and _fragment(found[1]):
+            found = None  # 'not paying an architect who said ...': no speaker there
+        introduced = None if found else _match_subject(text, before, sentence_start)
+        if found or introduced:
+            resolve_speaker(text, quote, found or introduced, speakers, last_speaker, gender_of)
+            if introduced and quote.speaker:
+                quote.confidence = min(quote.confidence, 0.6)
+                quote.comments.append("speaker taken as the subject of the sentence that introduces the quotation; check")
         elif previous and previous.speaker and _continues(text, previous, quote):
             quote.speaker, quote.spelled_as, quote.role = previous.speaker, previous.spelled_as, previous.role
             quote.mention = None
@@ -248,13 +258,45 @@ def _last_name_before(text: str, position: int, speakers=(), pronoun: str = "", 
     return people_of(text).salient(position, wanted, speakers, role)
 
 
+_GERUND_INTRODUCTION = re.compile(
+    r"(?:,|\band|\bwhile|\bbefore|\bafter|\bby)\s+(?:then\s+|later\s+|also\s+|repeatedly\s+)?(?:saying|asking|adding|tweeting|writing|"
+    r"declaring|chanting|shouting|yelling|noting|warning|explaining|responding|replying|insisting|arguing|"
+    r"telling\s+[\w\s]{1,30}?|quipping|joking|recalling|concluding|stating|posting)\b[^.!?\"\u201c\u201d]{0,60}?[,:]?\s*$")
+_COLON_INTRODUCTION = re.compile(r":\s*$")
+_OPENING = r"\s*(?:(?:But|And|Then|Still|Meanwhile)\s+)?(?:[A-Z][a-z]*\b[^,\"\u201c\u201d]{0,80},\s+(?:\d{4},\s+)?)?"
+_SUBJECT = re.compile(rf"{_OPENING}(?:(?P<pronoun>[Hh]e|[Ss]he|[Tt]hey)|(?P<name>{NAME}))(?P<aside>{_ASIDE})\s+(?:[a-z]+ly\s+)?[a-z]")
+_NAME_GERUND = re.compile(rf"(?P<who>{NAME})\s+(?:was\s+|is\s+)?(?:saying|asking|adding|tweeting|writing|declaring|chanting|"
+                          r"telling\s+[\w\s]{1,30}?|insisting|arguing|noting|warning)\b[^.!?\"\u201c\u201d]{0,60}?[,:]?\s*$")
+
+
+def _match_subject(text, before, offset):
+    """'Trump attacked Clinton for her vote, saying, "..."', 'Obama is rolling out a message: "..."',
+    'footage of Clinton asking, "..."': the one whose gerund introduces the quotation, else the
+    sentence's subject (a name or he/she/they) when a gerund or a colon introduces it."""
+    match = _NAME_GERUND.search(before)
+    if match and _clean_name(match.group("who")):
+        return "name", match.group("who"), (offset + match.start("who"), offset + match.end("who"))
+    if not (_GERUND_INTRODUCTION.search(before) or _COLON_INTRODUCTION.search(before)):
+        return None
+    match = _SUBJECT.match(before)
+    if not match:
+        return None
+    if match.group("pronoun"):
+        return "pronoun", match.group("pronoun"), (offset + match.start("pronoun"), offset + match.end("pronoun"))
+    name = _clean_name(match.group("name"))
+    if name and people_of(text).find(name) and not ORGANISATION_WORDS & {w.lower().strip(".,") for w in name.split()}:
+        return "name", match.group("name"), (offset + match.start("name"), offset + match.end("name"))
+    return None
+
+
 def _match_introduction(text, start, ends):
     """'Anna Berg said:' closing the paragraph before the quotation."""
     head = text[:start].rstrip()
     if not head.endswith(":") or text[start - 1] not in " \n" or "\n" not in text[len(head):start]:
         return None
     sentence_start, _ = _sentence_bounds(text, len(head) - 1, len(head) - 1, ends)
-    return _match_before(text[sentence_start:len(head)], sentence_start)
+    return (_match_before(text[sentence_start:len(head)], sentence_start)
+            or _match_subject(text, text[sentence_start:len(head)], sentence_start))
 
 
 def _match_agent(before: str, after: str, offset: int):
