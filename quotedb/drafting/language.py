@@ -1,6 +1,7 @@
 """Words and patterns the drafter reads an article with: speech verbs, titles, names, sentences."""
 
 import bisect
+import functools
 import re
 
 
@@ -53,7 +54,8 @@ ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col
                  "prof", "rev", "sgt", "capt", "maj", "adm", "u.s", "d.c", "no", "vs", "inc", "corp", "co"}
 
 
-def _sentence_ends(text: str) -> list[int]:
+@functools.lru_cache(maxsize=16)
+def _sentence_ends(text: str) -> tuple:
     """Offsets where sentences end: after . ! ? (and a closing mark) before a capital, and at line ends."""
     ends = [m.start() for m in re.finditer(r"\n", text)]
     for match in re.finditer(r"[.!?][\"\u201d\u2019)]?(?=\s+[A-Z\"\u201c(])", text):
@@ -62,7 +64,7 @@ def _sentence_ends(text: str) -> list[int]:
         if text[match.start()] == "." and (word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())):
             continue
         ends.append(match.end())
-    return sorted(set(ends))
+    return tuple(sorted(set(ends)))
 
 
 def _sentence_bounds(text, start, end, ends=None):

@@ -144,7 +144,7 @@ def find_reported(text: str) -> list[tuple[int, int, tuple]]:
     ends = _sentence_ends(text)
     found = []
     start = 0
-    for sentence_end in ends + [len(text)]:
+    for sentence_end in list(ends) + [len(text)]:
         if sentence_end <= start:
             continue
         found.extend(_in_sentence(text, masked, start, sentence_end))
