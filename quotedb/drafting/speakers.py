@@ -153,6 +153,11 @@ def attribute(text: str, quotations: list[Quotation]) -> None:
             quote.mention = None
             quote.confidence = 0.7
             quote.comments.append("continues the previous quotation; same speaker assumed")
+        elif quote.kind == "full" and (carried := _match_previous_sentence(text, before, sentence_start, ends)):
+            resolve_speaker(text, quote, carried, speakers, last_speaker, gender_of)
+            if quote.speaker:
+                quote.confidence = min(quote.confidence, 0.5)
+                quote.comments.append("speaker taken from the sentence before the quotation; check")
         else:
             quote.confidence = 0.2 if quote.kind == "full" else 0.1
             quote.comments.append("no speaker found next to a speech verb; fill in or delete")
@@ -264,9 +269,30 @@ _GERUND_INTRODUCTION = re.compile(
     r"telling\s+[\w\s]{1,30}?|quipping|joking|recalling|concluding|stating|posting)\b[^.!?\"\u201c\u201d]{0,60}?[,:]?\s*$")
 _COLON_INTRODUCTION = re.compile(r":\s*$")
 _OPENING = r"\s*(?:(?:But|And|Then|Still|Meanwhile)\s+)?(?:[A-Z][a-z]*\b[^,\"\u201c\u201d]{0,80},\s+(?:\d{4},\s+)?)?"
-_SUBJECT = re.compile(rf"{_OPENING}(?:(?P<pronoun>[Hh]e|[Ss]he|[Tt]hey)|(?P<name>{NAME}))(?P<aside>{_ASIDE})\s+(?:[a-z]+ly\s+)?[a-z]")
+_SUBJECT = re.compile(rf"{_OPENING}(?:(?P<pronoun>[Hh]e|[Ss]he|[Tt]hey)|(?P<name>{NAME}))(?P<aside>{_ASIDE}),?\s+(?:[a-z]+ly\s+)?[a-z]")
 _NAME_GERUND = re.compile(rf"(?P<who>{NAME})\s+(?:was\s+|is\s+)?(?:saying|asking|adding|tweeting|writing|declaring|chanting|"
                           r"telling\s+[\w\s]{1,30}?|insisting|arguing|noting|warning)\b[^.!?\"\u201c\u201d]{0,60}?[,:]?\s*$")
+
+
+def _match_previous_sentence(text, before, sentence_start, ends):
+    """'..., Schiff said. "..."' or 'Sanders identified ... . "..."': a quotation opening its sentence,
+    unattributed, after a sentence of the same paragraph with an attribution or a person as subject."""
+    if before.strip() or sentence_start == 0 or "\n" in text[sentence_start - 1:sentence_start + len(before)]:
+        return None
+    previous_start, _ = _sentence_bounds(text, sentence_start - 1, sentence_start - 1, ends)
+    previous = text[previous_start:sentence_start]
+    if "\n" in previous.strip() or re.search(r"[\"\u201c\u201d]", previous):
+        return None  # another paragraph, or a sentence with its own quotation
+    head = previous.rstrip().rstrip(".!?")
+    found = _match_before(head, previous_start)
+    if found and found[0] != "description":
+        return found
+    match = _SUBJECT.match(previous)
+    if match and match.group("name"):
+        name = _clean_name(match.group("name"))
+        if name and people_of(text).find(name) and not ORGANISATION_WORDS & {w.lower().strip(".,") for w in name.split()}:
+            return "name", match.group("name"), (previous_start + match.start("name"), previous_start + match.end("name"))
+    return None
 
 
 def _match_subject(text, before, offset):
