@@ -35,7 +35,7 @@ ORGANISATION_WORDS = {
     "district", "province", "region", "republic", "kingdom", "nations", "union", "valley", "beach",
     "institution", "authority", "board", "panel",
     "museum", "library", "prize", "award", "awards", "cup", "games", "olympics", "series", "summit",
-    "plan", "bill", "law", "amendment", "treaty", "accord", "deal", "agreement", "poll", "survey",
+    "plan", "law", "amendment", "treaty", "accord", "deal", "agreement", "poll", "survey",
     "index", "exchange", "market", "markets", "capital", "partners", "holdings", "group", "trust",
 }
 # Words no person's name holds: times, places, and words of the common language capitalised in
@@ -54,8 +54,16 @@ PLACES = {
     "beijing", "tokyo", "chicago", "boston", "philadelphia", "detroit", "atlanta", "miami", "denver",
     "seattle", "dallas", "houston", "ohio", "manhattan", "brooklyn", "hollywood", "pentagon", "kremlin",
     "capitol", "hill", "circuit", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-    "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "christmas", "easter", "day", "week", "year",
+    "sunday", "january", "february", "march", "july", "august", "september",
+    "october", "november", "december", "christmas", "easter", "day", "week", "year", "new", "old",
+    # parties and nationalities, which stand before a name but are none of it ("Republican Donald Trump")
+    "republican", "democrat", "democratic", "libertarian", "independent", "conservative", "liberal", "progressive",
+    "labour", "tory", "socialist", "communist", "green", "gop", "american", "british", "english", "french", "german",
+    "italian", "spanish", "russian", "ukrainian", "chinese", "japanese", "korean", "indian", "pakistani", "iranian",
+    "iraqi", "syrian", "israeli", "palestinian", "egyptian", "turkish", "canadian", "mexican", "brazilian",
+    "european", "african", "asian", "australian", "polish", "irish", "scottish", "welsh", "dutch", "belgian",
+    "swedish", "norwegian", "danish", "finnish", "greek", "saudi", "afghan", "cuban", "venezuelan", "nigerian",
+    "burmese", "vietnamese", "taiwanese", "former", "late", "acting", "interim", "deputy", "assistant",
 }
 NOT_PEOPLE = {"republican", "republicans", "democrat", "democrats", "democratic", "american", "americans", "gop",
               "white", "black", "congress", "the", "national guard", "north korea", "south korea"}
@@ -257,7 +265,7 @@ class People:
 
     def _surnames(self, masked, named) -> list:
         """Bare surnames of people named in full: every person who bears it, when several do."""
-        known = "|".join(sorted({re.escape(p.surname) for p in self.people if " " in p.name}, key=len, reverse=True))
+        known = "|".join(sorted({re.escape(p.surname) for p in self.people}, key=len, reverse=True))
         if not known:
             return []
         taken = [(m.start, m.end) for m in named]
@@ -269,7 +277,7 @@ class People:
                 nxt = _MODIFIER.match(masked, match.end())
                 if any(match.end() < s <= nxt.end() for s, _ in taken):
                     continue  # "Clinton spokesman Brian Fallon"
-            people = [p for p in self.by_surname.get(match.group(0).lower(), []) if " " in p.name]
+            people = self.by_surname.get(match.group(0).lower(), [])
             if people:
                 possessive = bool(re.match(r"['’]s?\b", masked[match.end():]))
                 mentions.append(Mention(match.start(), match.end(), people, weight=SALIENCE["possessive"] if possessive else 100))
