@@ -151,7 +151,7 @@ def gender_word(word: str) -> Optional[str]:
 
 _PRONOUN = re.compile(r"\b(?:he|she|him|his|her|himself|herself)\b", re.I)
 # A surname run into a noun phrase before another name: "Clinton spokesman Brian Fallon".
-_MODIFIER = re.compile(r"(?:\s+[a-z][\w\-]*){1,4}\s+(?:[A-Z][\w'’\-]+\s+)*[A-Z][\w'’\-]+")
+_MODIFIER = re.compile(r"(?:\s+(?![a-z]+(?:ed|s)\b)[a-z][\w\-]*){1,3}\s+[A-Z][\w'’\-]+\s+[A-Z][\w'’\-]+")
 SALIENCE = {"recency": 100, "subject": 80, "speaker": 50, "new": 60, "possessive": 50, "unknown": 0.5}
 
 

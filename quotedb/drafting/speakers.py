@@ -136,7 +136,7 @@ def attribute(text: str, quotations: list[Quotation]) -> None:
     for quote in quotations:
         sentence_start, sentence_end = _sentence_bounds(text, quote.start, quote.end, ends)
         before = text[sentence_start: quote.start]
-        after = text[quote.end: sentence_end]
+        after = text[quote.end: sentence_end].split("\n", 1)[0]  # the attribution is in the quotation's paragraph
         quote.kind = _kind(quote, before)
         found = (_match_agent(before, after, quote.end) or _match_after(after, quote.end)
                  or _match_before(before, sentence_start) or _match_introduction(text, quote.start, ends))
