@@ -5,7 +5,10 @@
    then reads `document.querySelector("table.rows-and-columns").parentNode`, which
    throws on a page that shows no rows table (a search with no match, quotation
    cards). This runs first (its script comes before datasette-vega's) and, on such a
-   page, takes the export links out of datasette-vega's sight, so it does nothing. */
+   page, takes the export links out of datasette-vega's sight, so it does nothing.
+
+   Datasette's SQL editor (CodeMirror, made when the page has loaded) types into a
+   textarea of its own with no label; it gets the label of the box it replaces. */
 (function () {
   document.addEventListener("DOMContentLoaded", function () {
     if (document.querySelector("table.rows-and-columns")) return;
@@ -13,5 +16,12 @@
       links.classList.remove("export-links");
       links.classList.add("export-links-no-chart");
     });
+  });
+  window.addEventListener("load", function () {
+    setTimeout(function () {  // after Datasette's own onload, which makes the editor
+      document.querySelectorAll(".CodeMirror textarea:not([aria-label])").forEach(function (box) {
+        box.setAttribute("aria-label", "SQL query");
+      });
+    }, 0);
   });
 })();
