@@ -13,7 +13,7 @@ import json
 import re
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote as url_quote, urlencode
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 from datasette import hookimpl
@@ -212,14 +212,19 @@ def _timestamp(quote):
 
 def atom_feed(datasette, title, feed_path, page_path, quotes) -> str:
     """An Atom document for `quotes` (quote_details rows, newest first). Every link is
-    the site's public address joined to a path (site_url), never the Host header."""
+    the site's public address joined to a path (site_url), never the Host header; with
+    no site_url configured the links are paths, which a reader resolves against the feed's
+    own address."""
     base = site_url(datasette)
     feed_url = base + feed_path.lstrip("/")
+    absolute = base.startswith(("https://", "http://"))
+    # An Atom id is an absolute IRI: the address where there is one, else a name of our own.
+    feed_id = feed_url if absolute else "quotedb:feed:" + url_quote(feed_path, safe="/")
     updated = max((_timestamp(q) for q in quotes), default=datetime.now(timezone.utc).strftime("%Y-%m-%dT00:00:00Z"))
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
-        f"  <id>{xml_escape(feed_url)}</id>",
+        f"  <id>{xml_escape(feed_id)}</id>",
         f"  <title>{xml_escape(title)}</title>",
         f"  <updated>{updated}</updated>",
         f"  <link rel=\"self\" type=\"application/atom+xml\" href={quoteattr(feed_url)}/>",
@@ -236,7 +241,7 @@ def atom_feed(datasette, title, feed_path, page_path, quotes) -> str:
         )
         out += [
             "  <entry>",
-            f"    <id>{xml_escape(page)}</id>",
+            f"    <id>{xml_escape(page if absolute else 'quotedb:quote:' + str(quote['id']))}</id>",
             f"    <title>{xml_escape(cut_at_word(str(quote['speaker']) + ': ' + str(quote['text'])))}</title>",
             f"    <updated>{_timestamp(quote)}</updated>",
             f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(page)}/>",
