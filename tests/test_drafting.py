@@ -215,6 +215,7 @@ def test_fixture_drafts_build_once_the_gaps_are_filled(tmp_path):
             "ana-petrova", "daniel-okafor", "helena-marsh", "lena-fischer", "maeve-corrigan", "martin-oduya",
             "osei-brandt", "priya-nair", "rosa-delgado", "nadia-brook", "felix-marr", "gareth-lin", "quill", "ines-varga",
             "someone-unnamed", "tom-avery", "victor-hale",
+            "helen-marsh", "martin-aldous", "adebayo", "dana-whitfield", "tom-brandt",
             "oduya", "engineers"}  # speakers of reported speech, drafted new for the reviewer to merge or mend
 
 
@@ -369,3 +370,56 @@ def test_the_seed_draft_has_the_curated_paraphrases():
     assert missing == ["kyrylo-budanov"]
     right = [q["speaker"] for q in curated if drafted.get(q["text"]) == q["speaker"]]
     assert right == ["belgorod-authorities", "united-nations", "john-kirby", "volodymyr-zelensky", "ukrainian-media", "viktor-yahun"]
+
+
+def test_registry_matches_a_surname_only_when_the_given_names_agree():
+    from quotedb.drafting import Registry
+    from quotedb.loading import load_speakers
+
+    registry = Registry(load_speakers(ARTICLES))
+    assert registry.find("Helena Marsh").id == "helena-marsh"
+    assert registry.find("Marsh").id == "helena-marsh"  # a surname alone, unique among the registered
+    assert registry.find("Mayor Marsh").id == "helena-marsh"
+    assert registry.find("Helen Marsh") is None  # another person: drafted as new, not merged
+    assert registry.find("the UN") is None or registry.find("the UN").id != "helena-marsh"
+
+
+def test_given_names_tell_he_from_she_when_the_article_gives_no_other_cue():
+    text = ("Treasurer Martin Aldous spoke first, and auditor Helen Kowal answered him.\n\n"
+            '"The figures are wrong," she said.\n\n"They are not," he said.')
+    assert [q.speaker for q in draft_quotations(text, DAY)] == ["Helen Kowal", "Martin Aldous"]
+
+
+def test_a_chain_of_she_sentences_keeps_its_person():
+    text = ("Auditor Helen Kowal met the board on Monday. She read the contracts aloud. "
+            "She then asked Martin Aldous to explain them.\n\n"
+            '"Nobody has checked these," she said.')
+    (quote,) = draft_quotations(text, DAY)
+    assert quote.speaker == "Helen Kowal"
+
+
+def test_a_gerund_or_a_colon_introduces_the_sentence_subjects_quotation():
+    text = 'Treasurer Martin Aldous spoke first.\n\nAldous attacked the report, saying, "Nobody has read it."'
+    assert drafted(text) == [("Nobody has read it.", "Martin Aldous", "full")]
+    text = 'Mayor Ruth Adebayo opened the session with a warning: "We will not raise rates."'
+    assert drafted(text) == [("We will not raise rates.", "Ruth Adebayo", "full")]
+    assert drafted('The mood was grim: "Nobody knows."')[0][1] is None  # no person opens that sentence
+
+
+def test_an_unattributed_quotation_takes_the_speaker_of_the_sentence_before():
+    text = 'Treasurer Martin Aldous spoke.\n\nThe pipes will be replaced first, Aldous said. "They are sixty years old."'
+    (quote,) = draft_quotations(text, DAY)
+    assert (quote.speaker, quote.confidence) == ("Martin Aldous", 0.5)
+    assert "sentence before" in quote.comments[0]
+
+
+def test_a_described_speaker_is_resolved_to_the_person_the_article_describes_so():
+    text = ('Rosa Delgado, a retired schoolteacher, came to object, and Treasurer Martin Aldous listened.\n\n'
+            '"We were never told," the retired schoolteacher said.\n\n'
+            '"The hearing is closed," the chair said.')
+    assert [q.speaker for q in draft_quotations(text, DAY)] == ["Rosa Delgado", "the chair"]  # no one is the chair
+
+
+def test_an_attribution_in_the_next_paragraph_is_not_the_quotations():
+    text = 'Mayor Ruth Adebayo spoke. "It is settled," she said. "The vote is final."\nBoard member Dana Whitfield added, "Not for me."'
+    assert [q[1] for q in drafted(text)] == ["Ruth Adebayo", "Ruth Adebayo", "Dana Whitfield"]

@@ -31,8 +31,19 @@ class Registry:
         for candidate in (name, _split_role(name)[0]):
             if _key(candidate) in self.by_name:
                 return self.by_name[_key(candidate)]
-        speaker_id = self.by_surname.get(_surname(name))
-        return self.by_id.get(speaker_id)
+        speaker = self.by_id.get(self.by_surname.get(_surname(name)))
+        given = _given(name)
+        givens = {_given(known) for known in speaker.names} - {None} if speaker else set()
+        if given and givens and given not in givens:
+            return None  # "Helen Marsh" is not the registered "Helena Marsh"
+        return speaker
+
+
+def _given(name: str):
+    """The given name of a full name ("Helen" of "Mayor Helen Marsh"), or None for a surname alone."""
+    words = _split_role(name)[0].split()
+    words = [w for w in words if w.strip(".").lower() not in {"mr", "mrs", "ms", "dr", "miss"} and w[:1].isupper()]
+    return _key(words[0]) if len(words) > 1 else None
 
 
 def _yaml(value) -> str:
@@ -84,7 +95,7 @@ def draft_record(text, published, outlet, speakers=(), title=None, author=None, 
         lines.append(f"  # confidence {quote.confidence:.1f}" + ("".join(f"; {c}" for c in quote.comments)))
         lines.append(f"  - speaker: {speaker_id}{comment}")
         known_names = {_key(n) for n in (speaker.names if speaker else [quote.speaker or ""])}
-        if quote.spelled_as and _key(quote.spelled_as) != _key(speaker.name if speaker else quote.speaker or ""):
+        if quote.spelled_as and speaker_id != "FILL-ME" and _key(quote.spelled_as) != _key(speaker.name if speaker else quote.speaker or ""):
             note = "" if _key(quote.spelled_as) in known_names else "  # add to the speaker's aliases"
             lines.append(f"    spelled_as: {_yaml(quote.spelled_as)}{note}")
         if quote.role:

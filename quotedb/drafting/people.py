@@ -65,6 +65,21 @@ PLACES = {
     "swedish", "norwegian", "danish", "finnish", "greek", "saudi", "afghan", "cuban", "venezuelan", "nigerian",
     "burmese", "vietnamese", "taiwanese", "former", "late", "acting", "interim", "deputy", "assistant",
 }
+PERSON_NOUNS = {
+    "spokesman", "spokeswoman", "spokesperson", "president", "senator", "candidate", "nominee", "governor", "minister",
+    "official", "ambassador", "envoy", "general", "lawmaker", "congressman", "congresswoman", "mayor", "secretary",
+    "chairman", "chairwoman", "chair", "businessman", "businesswoman", "billionaire", "leader", "speaker", "director",
+    "chief", "commander", "strategist", "adviser", "advisor", "aide", "analyst", "economist", "professor", "lawyer",
+    "attorney", "judge", "justice", "mother", "father", "wife", "husband", "daughter", "son", "woman", "man",
+    "veteran", "activist", "author", "writer", "reporter", "journalist", "columnist", "host", "anchor", "founder",
+    "executive", "ceo", "manager", "officer", "representative", "delegate", "voter", "resident", "student",
+    "teacher", "doctor", "physician", "pastor", "priest", "bishop", "actor", "actress", "singer", "star",
+    "chancellor", "premier", "diplomat", "operative", "pollster", "consultant", "researcher", "scientist",
+    "expert", "scholar", "historian", "commentator", "critic", "donor", "surrogate", "challenger", "incumbent",
+    "mogul", "developer", "tycoon", "widow", "widower", "brother", "sister", "republican", "democrat", "politician",
+    "governor-elect", "president-elect", "schoolteacher", "nurse", "farmer", "worker", "superintendent", "treasurer", "auditor", "clerk", "inspector", "commissioner", "councillor",
+    "councilor", "trustee", "chairperson", "headteacher", "principal", "coach", "captain", "editor", "publisher", "sheriff", "prosecutor", "detective", "owner", "entrepreneur",
+}
 NOT_PEOPLE = {"republican", "republicans", "democrat", "democrats", "democratic", "american", "americans", "gop",
               "white", "black", "congress", "the", "national guard", "north korea", "south korea"}
 MALE_WORDS = {"mr", "sir", "spokesman", "chairman", "congressman", "businessman", "father", "husband", "son",
@@ -137,7 +152,8 @@ def _masked(text: str) -> str:
 
 def _not_name_word(word: str) -> bool:
     bare = word.lower().strip(".,'’")
-    return bare in ORGANISATION_WORDS or bare in PLACES or bare in _NOT_VERBS or bare in NOT_NAMES or bare in _TITLE_SET
+    return (bare in ORGANISATION_WORDS or bare in PLACES or bare in _NOT_VERBS or bare in NOT_NAMES or bare in _TITLE_SET
+            or bare in PERSON_NOUNS)
 
 
 def _organisation(words) -> bool:
@@ -224,6 +240,8 @@ class People:
             possessive = last != words[-1][1]  # but of less weight, as a pronoun's "his"
             words[-1] = (words[-1][0], last)
             cut = max((i + 1 for i, (_, w) in enumerate(words[:-1]) if _not_name_word(w)), default=0)
+            if len(words) - cut >= 3 and not name_gender(words[cut][1]) and name_gender(words[cut + 1][1]):
+                cut += 1  # "Treasurer Martin Aldous": a role capitalised at the sentence's start
             prefix, bare = [w for _, w in words[:cut]], [w for _, w in words[cut:]]
             titles = [w for w in prefix if w.lower().strip(".") in _TITLE_SET]
             if not bare or _organisation(bare) or (len(bare) < 2 and not titles):
@@ -353,16 +371,16 @@ class People:
             for person in mention.people:
                 scores[id(person)] = scores.get(id(person), 0) + weight * 0.5 ** min(distance, 12)
                 people[id(person)] = person
-        if role:
-            holding = [key for key in scores if role in people[key].roles]
-            scores = {key: scores[key] for key in holding} if holding else scores
+        holding = [key for key in scores if role and role in people[key].roles]
+        if holding:
+            scores = {key: scores[key] for key in holding}
         best, best_score = None, 0.0
         for key, score in scores.items():
             person = people[key]
             gender = person.gender
             if wanted and gender and gender != wanted:
                 continue
-            if gender is None or not wanted:
+            if (gender is None or not wanted) and not holding:
                 if not (person.spoke or person.titled or person.name in spoken):
                     continue
                 if wanted and gender is None:

@@ -6,7 +6,8 @@ from typing import Optional
 from .language import NAME, NOMINALS, NOT_NAMES, TITLES, _CAP, _PASSIVE, _PASSIVE_VERBS, _VERB, _sentence_bounds, _sentence_ends
 from .quotations import Quotation, _continues, _kind
 from .dates import MONTHS, WEEKDAYS
-from .people import NOT_PEOPLE, ORGANISATION_WORDS, _masked, gender_word, genders, people_of
+from .names import name_gender
+from .people import PERSON_NOUNS, NOT_PEOPLE, ORGANISATION_WORDS, _masked, gender_word, genders, people_of
 
 _DESCRIPTION = r"(?:the|a|an|one|[A-Z][\w\-]*['’]s)\s+[A-Za-z0-9][\w'’\-]*(?:\s+[A-Za-z0-9][\w'’\-]*){0,6}?"
 _OPENING_DESCRIPTION = r"(?:The|A|An)\s+[A-Za-z0-9][\w'’\-]*(?:\s+[A-Za-z0-9][\w'’\-]*){0,6}?"  # opening its sentence
@@ -66,20 +67,6 @@ def _description_head(who: str) -> str:
     return " ".join(words[inner[-1]:]) if inner else who
 
 
-PERSON_NOUNS = {
-    "spokesman", "spokeswoman", "spokesperson", "president", "senator", "candidate", "nominee", "governor", "minister",
-    "official", "ambassador", "envoy", "general", "lawmaker", "congressman", "congresswoman", "mayor", "secretary",
-    "chairman", "chairwoman", "chair", "businessman", "businesswoman", "billionaire", "leader", "speaker", "director",
-    "chief", "commander", "strategist", "adviser", "advisor", "aide", "analyst", "economist", "professor", "lawyer",
-    "attorney", "judge", "justice", "mother", "father", "wife", "husband", "daughter", "son", "woman", "man",
-    "veteran", "activist", "author", "writer", "reporter", "journalist", "columnist", "host", "anchor", "founder",
-    "executive", "ceo", "manager", "officer", "representative", "delegate", "voter", "resident", "student",
-    "teacher", "doctor", "physician", "pastor", "priest", "bishop", "actor", "actress", "singer", "star",
-    "chancellor", "premier", "diplomat", "operative", "pollster", "consultant", "researcher", "scientist",
-    "expert", "scholar", "historian", "commentator", "critic", "donor", "surrogate", "challenger", "incumbent",
-    "mogul", "developer", "tycoon", "widow", "widower", "brother", "sister", "republican", "democrat", "politician",
-    "governor-elect", "president-elect", "superintendent", "sheriff", "prosecutor", "detective", "owner", "entrepreneur",
-}
 
 
 def _person_noun(who: str) -> str:
@@ -187,8 +174,8 @@ def resolve_speaker(text, quote, found, speakers=(), last_speaker=None, gender_o
     elif how == "description" and _fragment(who):
         quote.confidence = 0.2
         quote.comments.append(f'no speaker found ("{who.strip()}" is not one); fill in or delete')
-    elif how == "description" and _person_noun(who) and (len(_description_head(who).split()) > 2 or _holder(text, span[0], who)):
-        antecedent = _last_name_before(text, span[0], speakers, _person_noun(who), gender_of)
+    elif how == "description" and _person_noun(who) and (len(_description_head(who).split()) > 2 or _holder(text, span[0], who)) and (
+            antecedent := _last_name_before(text, span[0], speakers, _person_noun(who), gender_of)):
         quote.speaker, quote.confidence = antecedent, 0.5
         quote.comments.append(f'speaker taken from "{who.strip()}" as {antecedent}; check')
     elif how == "description":
@@ -387,11 +374,13 @@ def _describe_speaker(text, quote):
 def _split_role(name):
     """"Russian President Vladimir Putin" -> ("Vladimir Putin", "Russian President")."""
     words = name.split()
-    titles = {t.lower() for t in TITLES.split("|")} | set(ROLE_WORDS)
+    titles = {t.lower() for t in TITLES.split("|")} | set(ROLE_WORDS) | PERSON_NOUNS
     cut = 0
     for index, word in enumerate(words[:-1]):
         if word.lower().strip(".") in titles:
             cut = index + 1
+    if len(words) - cut >= 3 and not name_gender(words[cut]) and name_gender(words[cut + 1]):
+        cut += 1  # "Treasurer Martin Aldous"
     if cut and cut < len(words) and words[cut - 1].strip(".").lower() not in {"mr", "mrs", "ms", "dr"}:
         return " ".join(words[cut:]), " ".join(words[:cut])
     return name, None
