@@ -58,7 +58,7 @@ ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col
 def _sentence_ends(text: str) -> tuple:
     """Offsets where sentences end: after . ! ? (and a closing mark) before a capital, and at line ends."""
     ends = [m.start() for m in re.finditer(r"\n", text)]
-    for match in re.finditer(r"[.!?][\"\u201d\u2019)]?(?=\s+[A-Z\"\u201c(])", text):
+    for match in re.finditer(r"[.!?](?:''|[\"\u201d\u2019)])?(?=\s+[A-Z\"\u201c(])", text):
         word = text[max(0, match.start() - 12): match.start() + 1].split()[-1] if match.start() else ""
         word = word.lstrip("(\"\u201c").rstrip(".").lower()
         if text[match.start()] == "." and (word in ABBREVIATIONS or (len(word) == 1 and word.isalpha())):

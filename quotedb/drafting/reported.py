@@ -50,10 +50,10 @@ _CLAUSE_OPENING = re.compile(
     r"nothing|something|anyone|someone)\b|[A-Z0-9]", re.I)
 # What may not: a preposition, conjunction or adverb ("said in", "said so", "said Friday").
 _NOT_OPENING = re.compile(
-    r"(?:to|in|on|at|for|with|by|of|from|about|during|after|before|as|and|but|or|so|too|also|repeatedly|publicly|"
+    r"(?:to|in|on|at|for|with|by|of|from|about|during|after|before|as|and|but|or|so|also|repeatedly|publicly|"
     r"earlier|later|last|next|was|is|were|are|would|will|had|has|have|not|nothing|yes|no|goodbye|hello|again|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|recently|instead|"
-    r"when|while|because|through|via|under|over|against|afterward|afterwards|privately|then|now|here|there|"
+    r"when|while|because|through|via|under|over|against|afterward|afterwards|privately|then|now|here|there(?=[,.])|"
     r"him|them|us|me|something|anything|little|much|very|just|only|please|thanks|thank|sorry|otherwise)\b", re.I)
 _BARE_GROUP = (r"(?:[A-Za-z][\w'’\-]*\s+){0,3}(?:activists|officials|analysts|experts|lawmakers|leaders|advocates|"
                r"critics|supporters|opponents|aides|members|officers|investigators|prosecutors|researchers|scientists|economists|"
@@ -76,7 +76,9 @@ _GERUND = re.compile(r",\s+(?P<verb>saying|adding|arguing|noting|warning|claimin
 _AFTER_ATTRIBUTION = re.compile(
     rf",\s+(?:(?P<who>{_PRONOUN_SUBJECT}|{NOMINALS}|{GROUP}|{NAME}|{_BARE_GROUP}|{_DESCRIPTION}){_ASIDE}\s+{_AUXILIARY}(?P<verb>{_REPORTING})"
     rf"|(?P<verb2>said|says|added|wrote|argued|noted|warned|explained|claimed|insisted|told)\s+(?P<who2>{NOMINALS}|{NAME}))"
-    r"\b[^,;:\"\u201c\u201d]{0,80}[.!?]?\s*$")
+    r"\b(?:\s+(?:on|in|at|during|after|before|last|this|yesterday|today|tonight|earlier|later|recently|to|from|"
+    r"of|with|about|when|while|as|through|via|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b[^,;:\"\u201c\u201d]{0,80})?"
+    r"[.!?]?\s*$")
 _ACCORDING_BEFORE = re.compile(rf"^\s*(?:But\s+|And\s+)?[Aa]ccording\s+to\s+(?P<who>[^,;:\"\u201c\u201d]{{2,90}}?),\s+")
 _ACCORDING_AFTER = re.compile(rf",\s+according\s+to\s+(?P<who>[^,;:\"\u201c\u201d]{{2,90}}?)(?:[.!?]?\s*$|,)")
 # Where the statement stops: a quotation after a colon or semicolon, a dash, ", he said", "and later".
@@ -201,6 +203,8 @@ def _in_sentence(text, masked, start, end):
         if text[after:after + 1] in QUOTE_MARKS:
             continue  # a direct quotation: drafted as a quote
         subject = _subject(masked[start:verb.start()], start)
+        if not subject and re.search(r"(?:,\s*|\s)(?:and|but)\s+(?:[a-z]+ly\s+|also\s+|then\s+)?$", masked[start:verb.start()]):
+            subject = _sentence_subject(masked, start, verb.start())  # "Schultz supported Democrats, and said ..."
         if not subject:
             continue
         span = _trim(text, after, _content_end(text, masked, after, end))
