@@ -216,7 +216,7 @@ def test_fixture_drafts_build_once_the_gaps_are_filled(tmp_path):
             "osei-brandt", "priya-nair", "rosa-delgado", "nadia-brook", "felix-marr", "gareth-lin", "quill", "ines-varga",
             "someone-unnamed", "tom-avery", "victor-hale",
             "helen-marsh", "martin-aldous", "adebayo", "dana-whitfield", "tom-brandt",
-            "oduya", "engineers"}  # speakers of reported speech, drafted new for the reviewer to merge or mend
+            "oduya", "engineers", "transport-officials"}  # speakers of reported speech, drafted new for the reviewer to merge or mend
 
 
 def test_evaluation_script_measures_a_corpus_in_polnear_format(tmp_path):

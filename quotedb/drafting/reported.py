@@ -83,7 +83,10 @@ _ACCORDING_BEFORE = re.compile(rf"^\s*(?:But\s+|And\s+)?[Aa]ccording\s+to\s+(?P<
 _ACCORDING_AFTER = re.compile(rf",\s+according\s+to\s+(?P<who>[^,;:\"\u201c\u201d]{{2,90}}?)(?:[.!?]?\s*$|,)")
 # Where the statement stops: a quotation after a colon or semicolon, a dash, ", he said", "and later".
 _STOP = re.compile(r":|;|\s[\u2014\u2013]\s|\s--\s|\u2014|,\s+(?:he|she|they|[A-Z][\w'’\-]+)\s+(?:said|says|added|adds)\b|"
-                   r",\s+according\s+to\b|\s+and\s+(?:later|then|subsequently)\s+|,\s+which\s+(?:was|is|were|are|has|have|had)\b")
+                   r",\s+according\s+to\b|\s+and\s+(?:later|then|subsequently)\s+|,\s+which\s+(?:was|is|were|are|has|have|had)\b|"
+                   # another predicate of the speaker: "described the closure as unavoidable but gave no date"
+                   r"(?:,?\s+but|,\s+and)\s+(?:also\s+)?(?:gave|left|went|made|took|said|told|did|got|came|sent|kept|held|"
+                   r"brought|began|won|lost|[a-z]+ed)\b(?!\s+(?:by|to|that)\b)|,\s+(?:saying|adding|arguing|noting)\b")
 QUOTE_MARKS = "\"\u201c\u201d\u2018\u2019'"
 
 
@@ -154,6 +157,53 @@ def find_reported(text: str) -> list[tuple[int, int, tuple]]:
     return found
 
 
+# Verbs of speech acts whose object is what was said ("Clinton criticized the plan as a giveaway",
+# "Trump called for a ban", "Obama urged Congress to act"): the content runs from the object on.
+_ACT_VERBS = (
+    r"criticized|criticizes|criticised|attacked|attacks|blasted|blasts|slammed|slams|praised|praises|defended|defends|"
+    r"denied|denies|rejected|rejects|dismissed|dismisses|questioned|questions|condemned|condemns|denounced|denounces|"
+    r"accused|accuses|blamed|blames|urged|urges|called\s+for|calls\s+for|called\s+on|calls\s+on|called|calls|cited|cites|"
+    r"mentioned|mentions|described|describes|proposed|proposes|endorsed|endorses|opposed|opposes|welcomed|welcomes|"
+    r"applauded|hailed|mocked|mocks|ridiculed|challenged|challenges|disputed|disputes|pointed\s+to|points\s+to|"
+    r"pointed\s+out|points\s+out|referred\s+to|refers\s+to|highlighted|highlights|touted|touts|discussed|discusses|"
+    r"talked\s+about|talks\s+about|spoke\s+(?:about|of)|speaks\s+(?:about|of)|complained\s+about|complains\s+about|"
+    r"warned\s+(?:of|about|against)|warns\s+(?:of|about|against)|asked|asks|demanded|demands|pledged|pledges|"
+    r"promised|promises|vowed|vows|threatened|threatens|announced|announces|unveiled|unveils|outlined|outlines|"
+    r"acknowledged|acknowledges|conceded|concedes|admitted|admits|confirmed|confirms|predicted|predicts|"
+    r"raised\s+(?:questions|concerns|doubts)\s+about|lamented|laments|decried|decries|disparaged|insulted|"
+    r"recommended|recommends|reiterated|repeated|stressed|emphasized|emphasised|suggested|suggests|"
+    r"touted|invoked|invokes|echoed|echoes|addressed|addresses|cautioned\s+against|argued\s+for|argues\s+for"
+)
+_ACT_HERE = re.compile(rf"\b(?P<verb>{_ACT_VERBS})\b")
+
+
+def _fits(span, subject, found) -> bool:
+    """A statement beside those found, or inside one whose content holds its speaker ("X said Y denied Z")."""
+    return all(span[1] <= f[0] or span[0] >= f[1] or (f[0] <= subject[2][0] and span[1] <= f[1]) for f in found)
+
+
+def _speech_act(text, masked, start, end):
+    """'X criticized/urged/called for/cited ...': the object and what follows, as said by the subject."""
+    found = []
+    for verb in _ACT_HERE.finditer(masked, start, end):
+        if re.search(r"\b(?:the|a|an|with|his|her|their|its|of|these|those|such|new|any|no|to|was|were|is|are|be|been|being|[a-z]+'s)\s+$",
+                     masked[max(start, verb.start() - 20):verb.start()], re.I):
+            continue  # a noun or a passive ("the calls", "was questioned"), not what the subject said
+        after = verb.end() + re.match(r"\s*", masked[verb.end():end]).end()
+        if not re.match(r"[\w\"\u201c]", masked[after:after + 1]) or _NOT_OPENING.match(masked, after) and not re.match(
+                r"(?:him|them|us|me|to)\b", masked[after:], re.I):
+            continue
+        subject = _subject(masked[start:verb.start()], start)
+        if not subject and re.search(r"(?:,\s*|\s)(?:and|but)\s+(?:[a-z]+ly\s+|also\s+|then\s+)?$", masked[start:verb.start()]):
+            subject = _sentence_subject(masked, start, verb.start())
+        if not subject:
+            continue
+        span = _trim(text, after, _content_end(text, masked, after, end))
+        if span and _fits(span, subject, found):
+            found.append((*span, subject))
+    return found
+
+
 def _in_sentence(text, masked, start, end):
     sentence = masked[start:end]
     if not sentence.strip():
@@ -208,9 +258,13 @@ def _in_sentence(text, masked, start, end):
         if not subject:
             continue
         span = _trim(text, after, _content_end(text, masked, after, end))
-        if span:
+        if span and _fits(span, subject, found):
             found.append((*span, subject))
-            break
+    acts = _speech_act(text, masked, start, end)
+    for act in acts:
+        if _fits(act[:2], act[2], found) and all(act[:2] != f[:2] for f in found):
+            found.append(act)
+    found.sort()
     if not found:
         gerund = _GERUND.search(masked, start, end)
         if gerund and text[gerund.end():gerund.end() + 1] not in QUOTE_MARKS:
