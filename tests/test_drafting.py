@@ -294,6 +294,16 @@ def test_evaluation_scores_speakers_honestly(tmp_path):
     assert 0.0 <= low <= 0.5 <= high <= 1.0
 
 
+def test_evaluation_credits_a_group_drafted_as_its_source_word_for_word():
+    evaluation = _evaluation()
+    assert evaluation.same_words("Police officials", "Police officials")
+    assert evaluation.same_words("the IMF", "The IMF")
+    assert not evaluation.same_words("officials", "Police officials")
+    assert not evaluation.same_words("the IMF report", "the IMF")
+    assert not evaluation.same_words(None, "Police officials")
+    assert not evaluation.same_person("Police officials", "Police officials")  # no person's name: only word for word
+
+
 def test_hand_labels_hold_names_only():
     """The dev split's labels: article, event id and a name, never the article's words."""
     labels = _evaluation().read_labels(ROOT / "benchmarks" / "polnear_dev_speakers.tsv")

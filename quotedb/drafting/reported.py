@@ -12,6 +12,7 @@ import re
 
 from .language import NAME, NOMINALS, _sentence_ends
 from .quotations import Quotation
+from .speakers import _SUBJECT as _OPENING_SUBJECT
 from .speakers import (_ASIDE, _DESCRIPTION, GROUP, _clean_name, _describe_speaker, _masked, _venue,
                        genders, resolve_speaker)
 
@@ -138,6 +139,10 @@ def _subject(before: str, offset: int):
 
 def _sentence_subject(masked: str, start: int, end: int):
     """The subject opening the sentence, for "..., saying that": "Kirby responded ..., saying"."""
+    match = _OPENING_SUBJECT.match(masked, start, end)
+    if match and (match.group("pronoun") or _clean_name(match.group("name"))):
+        group = "pronoun" if match.group("pronoun") else "name"
+        return group, match.group(group), (match.start(group), match.end(group))
     opening = re.match(rf"\s*(?:(?:On|In|At|Last|Earlier|Later)\s[^,]{{1,40}},\s+)?", masked[start:end])
     verb = re.compile(r"\s(?:[a-z]+ed|[a-z]+s|spoke|went|took|made|gave|sent|wrote|said|told)\b").search(masked, start + opening.end(), end)
     return _subject(masked[start:verb.start() + 1], start) if verb else None
