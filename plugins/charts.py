@@ -18,7 +18,7 @@ from datasette import hookimpl
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 YEAR = re.compile(r"^\d{4}$")
-MAX_BARS = 600  # more months than this are drawn as years
+MAX_BARS = 120  # more months than this (ten years) are drawn as years
 
 
 def _number(value):

@@ -104,9 +104,37 @@ def test_other_canned_queries(client):
         ("Valerii Zaluzhnyi", "New Voice", "World Socialist Web Site")}
 
 
-def test_chart_query_is_linked_with_its_vega_fragment(client):
+def test_chart_queries_draw_their_chart_on_the_server(client):
+    import re
+
     html = client.get("/quotes").text
-    assert "/quotes/quotes_per_month#g.mark=bar&amp;g.x_column=month" in html
+    assert 'href="/quotes/quotes_per_month"' in html  # a plain link: the page draws its own chart
+    for path, bars in [("/quotes/quotes_per_month", ["Nov 2023: 1", "Dec 2023: 2", "Jan 2024: 5"]),
+                       ("/quotes/quotes_per_month?speaker=john-kirby", ["Jan 2024: 3"])]:
+        html = client.get(path).text
+        assert re.findall(r'<rect class="bar"[^>]*><title>([^<]*)</title>', html) == bars, path
+    assert '<rect class="bar"' not in client.get("/quotes/quotes_per_month?speaker=nobody").text
+    assert '<details class="query-sql"><summary>The SQL</summary>' in client.get("/quotes/search?q=x").text
+
+
+def test_bar_chart_fills_the_months_between(client):
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("charts", ROOT / "plugins" / "charts.py")
+    charts = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(charts)
+    chart = charts.bar_chart([{"m": "2023-11", "n": 2}, {"m": "2024-02", "n": 4}], "m", "n")
+    assert [(bar["label"], bar["value"]) for bar in chart["bars"]] == [
+        ("Nov 2023", 2), ("Dec 2023", 0), ("Jan 2024", 0), ("Feb 2024", 4)]
+    assert chart["bars"][3]["height"] == 2 * chart["bars"][0]["height"] > 0
+    (one,) = charts.bar_chart([{"m": "2023-11", "n": 1}], "m", "n")["bars"]
+    assert one["height"] > 0 and one["width"] > 0
+    assert charts.bar_chart([], "m", "n") is None
+    assert charts.bar_chart([{"m": "a", "n": "not a number"}], "m", "n") is None
+    years = charts.bar_chart([{"m": "1990-01", "n": 1}, {"m": "2026-12", "n": 1}], "m", "n")["bars"]
+    assert len(years) == 37 and years[0]["label"] == "1990"  # too many months: by year
 
 
 def test_quote_cells_render_as_attributed_quotations(client):
@@ -122,12 +150,55 @@ def test_speaker_page(client):
     html = response.text
     assert "<h1>Vassily Nebenzia</h1>" in html
     assert "<li>Nabenzia</li>" in html and "<h2>2 quotes</h2>" in html
-    assert "<title>2023: 2</title>" in html  # the chart's bar
-    assert "UN Security Council meeting</a> (2)" in html
+    assert "<title>Dec 2023: 2</title>" in html  # the chart's one bar
+    assert "UN Security Council meeting</a> <span class=\"count\">(2)</span>" in html
+    assert "<tr><td>Russian ambassador to the UN</td>\n    <td>31 December 2023</td>" in html
+    assert "World Socialist Web Site <span class=\"count\">(2)</span>" in html
+    assert html.count('<li class="quote-card">') == 2
+    assert '<link rel="alternate" type="application/atom+xml" title="Quotes by Vassily Nebenzia" href="/speaker/vassily-nebenzia.atom">' in html
     data = client.json("/speaker/vladimir-putin.json")
     assert data["speaker"]["wikidata"] == "Q7747" and data["quote_count"] == 1
     assert 'href="https://www.wikidata.org/wiki/Q7747"' in client.get("/speaker/vladimir-putin").text
     assert client.get("/speaker/nobody-at-all").status_code == 404
+    # one month of quotes, and two with no month: a chart of one bar, and a note
+    zaluzhnyi = client.get("/speaker/valerii-zaluzhnyi").text
+    assert zaluzhnyi.count('<rect class="bar"') == 1 and "2 quotes are dated only to the year, or not at all" in zaluzhnyi
+    assert "No quote with a known month." in client.get("/speaker/viktor-yahun").text
+
+
+def test_speaker_pages_are_paged(client):
+    from datasette.plugins import pm
+
+    plugin = next(p for p in pm.get_plugins() if p.__name__ == "speaker_page.py")
+    old, plugin.PAGE_SIZE = plugin.PAGE_SIZE, 2
+    try:  # `paged` keeps these answers apart from any the response cache holds
+        first = client.json("/speaker/viktor-yahun.json?paged=1")
+        assert first["pages"] == 3 and [q["id"] for q in first["quotes"]] == [16, 15]
+        third = client.json("/speaker/viktor-yahun.json?page=3&paged=1")
+        assert [q["id"] for q in third["quotes"]] == [12]
+        html = client.get("/speaker/viktor-yahun?page=2&paged=1").text
+        assert 'href="?page=1#quotes" rel="prev"' in html and 'href="?page=3#quotes" rel="next"' in html
+        assert client.get("/speaker/viktor-yahun?page=4&paged=1").status_code == 404
+    finally:
+        plugin.PAGE_SIZE = old
+    for page in ["0", "x", "-1", "99999999999999999999", "\u0661"]:
+        assert client.get(f"/speaker/viktor-yahun?page={urlquote(page)}").status_code == 400, page
+
+
+def test_every_speaker_is_listed_with_their_number_of_quotes(client):
+    import re
+
+    html = client.get("/speakers").text
+    items = re.findall(r'<li><a href="/speaker/([a-z0-9-]+)">([^<]*)</a>\s*<span class="count">([0-9,]+) quotes?</span>', html)
+    assert len(items) == 14
+    assert ("viktor-yahun", "Viktor Yahun", "5") in items and ("vladimir-putin", "Vladimir Putin", "1") in items
+    assert [name for _, name, _ in items] == sorted((name for _, name, _ in items), key=str.lower)
+    by_count = client.json("/speakers.json?sort=quotes")["speakers"]
+    assert [s["quotes"] for s in by_count] == sorted((s["quotes"] for s in by_count), reverse=True)
+    assert sum(s["quotes"] for s in by_count) == 24
+    assert client.get("/speakers?sort=nonsense").status_code == 400
+    redirect = client.get("/speaker/")
+    assert redirect.status_code == 302 and redirect.headers["location"] == "/speakers"
 
 
 def test_markdown_citations(client):
@@ -314,7 +385,7 @@ def test_relevance_page_needs_a_search_and_shows_best_matches_first(client):
     response = client.get("/quotes/quotes?_search=cluster+munitions&_sort=rank")
     assert response.status_code == 302
     html = client.get(response.headers["location"]).text
-    assert "cluster munitions" in html and "Quotes by relevance" in html
+    assert "cluster munitions" in html and "<h1>Quotes, best matches first</h1>" in html
     rows = client.json("/quotes/quotes_by_relevance.json?_search=Nabenzia&_shape=array")
     assert {row["speaker_id"] for row in rows} == {NEBENZIA}
     assert [row["rank"] for row in rows] == sorted(row["rank"] for row in rows)
@@ -362,7 +433,7 @@ def test_home_page_links_lead_where_they_say(client):
     assert client.json("/quotes/quotes.json?year=2023&_size=0")["filtered_table_rows_count"] == 3
     assert client.get("/quotes/most_quoted").status_code == 200
     assert client.json("/.json")["quotes"]["tables_count"] == 5  # the index's JSON is Datasette's own
-    assert "/quotes/most_quoted" in html
+    assert 'href="/speakers?sort=quotes">Everyone, by number of quotes</a>' in html
 
 
 def facet_titles_and_items(html):
@@ -416,3 +487,158 @@ def test_atom_titles_are_cut_at_a_word_with_an_ellipsis(client, seed_conn):
         assert title.endswith("…")
         whole = next(text for text in texts if text.startswith(title[:-1]))
         assert whole[len(title) - 1] in " ,;:", title  # the cut falls between words
+
+
+def test_search_results_are_cards_first(client):
+    html = client.get("/quotes/quotes?_search=Nabenzia").text
+    cards = html.split('<li class="quote-card">')[1:]
+    assert len(cards) == 2
+    first = cards[0]
+    assert first.startswith('<figure class="quote quote-full"><blockquote>In order to increase')
+    assert '<a href="/speaker/vassily-nebenzia">Vassily Nebenzia</a> (as Nabenzia), <span class="quote-role">Russian ambassador to the UN</span>' in first
+    assert '<span class="quote-when">31 December 2023 (&ldquo;last Sunday&rdquo;)</span>' in first
+    assert '<span class="quote-venue">UN Security Council meeting</span>' in first
+    assert '<span class="quote-kind">full quote</span>' in first
+    assert "World Socialist Web Site: <cite><a href=" in first and "Belgorod</a></cite>, 7 January 2024" in first
+    assert '<a class="quote-card-link" href="/quotes/quotes/19">' in first
+    # the cards come before the facets, the folded column descriptions and the table's SQL
+    assert html.index('<li class="quote-card">') < html.index('class="facet-info') < html.index('<details class="more-tools">')
+    assert html.index('<details class="more-tools">') < html.index("The exact words as printed")
+    assert "CREATE TABLE" not in html  # the SQL is one click away, on the plain table
+    # newest first, with the switch to best match first, the plain table and the feed
+    assert '<strong aria-current="page">newest first</strong> | <a href="/quotes/quotes_by_relevance?_search=Nabenzia">best match first</a>' in html
+    assert '<a href="/quotes/quotes?_search=Nabenzia&amp;_view=table">Show as a table</a>' in html
+    assert '<a class="feed-link" href="/search.atom?q=Nabenzia">' in html
+    relevance = client.get("/quotes/quotes_by_relevance?_search=Nabenzia").text
+    assert '<a href="/quotes/quotes?_search=Nabenzia">newest first</a> | <strong aria-current="page">best match first</strong>' in relevance
+    assert relevance.count('<li class="quote-card">') == 2
+
+
+def test_dates_kinds_and_unknown_dates_are_written_for_people(client):
+    html = client.get("/quotes/quotes?speaker_id=valerii-zaluzhnyi").text
+    assert '<span class="quote-when">November 2023 (&ldquo;in November&rdquo;)</span>' in html
+    assert '<span class="quote-when">date unknown</span>' in html
+    html = client.get("/quotes/quotes?speaker_id=volodymyr-zelensky").text
+    assert '<span class="quote-when">date unknown (Prior to the Christmas holiday)</span>' in html
+    assert '<span class="quote-kind">paraphrase</span>' in html
+
+
+def test_the_plain_table_is_one_click_away(client):
+    html = client.get("/quotes/quotes?_search=Nabenzia&_view=table").text
+    assert '<table class="rows-and-columns">' in html and '<li class="quote-card">' not in html
+    assert '<a href="/quotes/quotes?_search=Nabenzia">Show the quotes as quotation cards</a>' in html
+    assert '<details class="column-descriptions-fold">' in html
+    assert '<details class="sql-definition">' in html
+    assert client.json("/quotes/quotes.json?_search=Nabenzia&_view=table&_shape=array")[0]["id"] == 19
+
+
+def test_filter_controls_are_labelled(client):
+    import re
+
+    for path in ["/quotes/quotes?_view=table", "/quotes/quotes", "/quotes/speakers", "/quotes/quotes?kind=full"]:
+        html = client.get(path).text
+        controls = re.findall(r"<(?:select|input type=\"text\")[^>]*>", html)
+        assert controls, path
+        assert all("aria-label=" in control for control in controls), (path, controls)
+
+
+@pytest.fixture(scope="module")
+def public_site(seed_db):
+    """The site as published at https://quotes.example.org/ (plugins: quotedb: site_url)."""
+    import asyncio
+
+    from datasette.app import Datasette
+
+    from quotedb import site
+
+    metadata = site.metadata()
+    metadata.setdefault("plugins", {}).setdefault("quotedb", {})["site_url"] = "https://quotes.example.org/"
+    datasette = Datasette(immutables=[str(seed_db)], metadata=metadata, settings=site.settings(),
+                          plugins_dir=str(site.PLUGINS_DIR), template_dir=str(site.TEMPLATES_DIR))
+    loop = asyncio.new_event_loop()
+    yield lambda path, **kwargs: loop.run_until_complete(datasette.client.get(path, **kwargs))
+    loop.close()
+
+
+def atom_entries(text):
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ET.fromstring(text)
+    assert root.tag == f"{atom}feed"
+    entries = root.findall(f"{atom}entry")
+    for entry in entries:  # what RFC 4287 asks of every entry
+        assert entry.find(f"{atom}id").text and entry.find(f"{atom}title").text is not None
+        assert entry.find(f"{atom}updated").text.endswith("Z") and entry.find(f"{atom}author/{atom}name").text
+    return root, atom, entries
+
+
+@pytest.mark.parametrize("path,count", [
+    ("/speaker/vassily-nebenzia.atom", 2), ("/speaker/viktor-yahun.atom", 5),
+    ("/search.atom?q=Nabenzia", 2), ("/search.atom?q=people", None), ("/search.atom?q=zzzznothing", 0),
+])
+def test_feeds_have_absolute_links_from_site_url_never_the_host_header(public_site, path, count):
+    response = public_site(path, headers={"host": "evil.example"})
+    assert response.status_code == 200
+    assert response.headers.get_list("content-type") == ["application/atom+xml; charset=utf-8"]
+    assert "evil.example" not in response.text
+    root, atom, entries = atom_entries(response.text)
+    assert count is None or len(entries) == count
+    links = [link.get("href") for link in root.iter(f"{atom}link")]
+    ids = [element.text for element in root.iter(f"{atom}id")]
+    assert links and all(href.startswith(("https://quotes.example.org/", "https://www.wsws.org/")) for href in links), links
+    assert all(i.startswith("https://quotes.example.org/") for i in ids), ids
+    assert root.find(f"{atom}link[@rel='self']").get("href") == "https://quotes.example.org" + path
+
+
+def test_feeds_without_a_site_url_give_paths_and_ids_of_their_own(client):
+    root, atom, entries = atom_entries(client.get("/speaker/john-kirby.atom").text)
+    assert [entry.find(f"{atom}id").text for entry in entries] == ["quotedb:quote:24", "quotedb:quote:23", "quotedb:quote:22"]
+    assert entries[0].find(f"{atom}link[@rel='alternate']").get("href") == "/quotes/quotes/24"
+
+
+def test_feed_titles_are_cut_at_a_word_with_an_ellipsis(client, seed_conn):
+    texts = {name + ": " + text for name, text in seed_conn.execute(
+        "select speakers.name, quotes.text from quotes join speakers on speakers.id = quotes.speaker_id")}
+    titles = []
+    for speaker, in seed_conn.execute("select id from speakers"):
+        root, atom, entries = atom_entries(client.get(f"/speaker/{speaker}.atom").text)
+        titles += [entry.find(f"{atom}title").text for entry in entries]
+    assert len(titles) == 24
+    cut = [title for title in titles if title not in texts]
+    assert cut, "the seed has quotes over 120 characters"
+    for title in cut:
+        assert title.endswith("…") and len(title) <= 121
+        whole = next(text for text in texts if text.startswith(title[:-1]))
+        assert whole[len(title) - 1] in " ,;:.", title  # the cut falls between words
+
+
+@pytest.mark.parametrize("term", ["", '"', "NEAR(", "*", "<script>", "x" * 2000, "\u0000", "a OR"])
+def test_search_feed_never_fails_on_hostile_words(client, term):
+    response = client.get(f"/search.atom?q={urlquote(term)}")
+    assert response.status_code in (200, 400), (term, response.status_code)
+    assert "<script>" not in response.text
+    if response.status_code == 200:
+        atom_entries(response.text)
+
+
+@pytest.mark.parametrize("path", [
+    "/", "/quotes/quotes", "/quotes/quotes?_search=Nabenzia", "/quotes/quotes_by_relevance?_search=Nabenzia",
+    "/speakers", "/speakers.json", "/speaker/", "/speaker/vassily-nebenzia", "/speaker/vassily-nebenzia.json",
+    "/speaker/vassily-nebenzia.atom", "/search.atom?q=Kirby", "/-/static-site/quotedb-site.css",
+    "/-/static-site/quotedb-site.js", "/quotes/quotes/19", "/quotes/quotes/19.citation", "/quotes/quotes.csljson",
+    "/quotes/quotes_per_month", "/quotes/newest_quotes.atom", "/robots.txt", "/sitemap.xml", "/speaker/nobody",
+    "/search.atom", "/-/static-site/nothing.js",
+])
+def test_one_content_type_per_response(client, path):
+    response = client.get(path)
+    assert response.status_code < 500
+    assert len(response.headers.get_list("content-type")) == 1, response.headers.get_list("content-type")
+
+
+def test_site_script_and_stylesheet_are_served_by_the_site(client):
+    html = client.get("/").text
+    assert '<script src="/-/static-site/quotedb-site.js"></script>' in html
+    assert html.index("/-/static-site/quotedb-site.js") < html.index('<script src="/-/static-plugins/datasette_vega/')
+    assert html.index("/-/quotedb.css") < html.index("/-/static-site/quotedb-site.css")  # ours last: wins ties
+    assert "export-links-no-chart" in client.get("/-/static-site/quotedb-site.js").text
