@@ -256,7 +256,8 @@ _GERUND_INTRODUCTION = re.compile(
     r"telling\s+[\w\s]{1,30}?|quipping|joking|recalling|concluding|stating|posting)\b[^.!?\"\u201c\u201d]{0,60}?[,:]?\s*$")
 _COLON_INTRODUCTION = re.compile(r":\s*$")
 _OPENING = r"\s*(?:(?:But|And|Then|Still|Meanwhile)\s+)?(?:[A-Z][a-z]*\b[^,\"\u201c\u201d]{0,80},\s+(?:\d{4},\s+)?)?"
-_SUBJECT = re.compile(rf"{_OPENING}(?:(?P<pronoun>[Hh]e|[Ss]he|[Tt]hey)|(?P<name>{NAME}))(?P<aside>{_ASIDE}),?\s+(?:[a-z]+ly\s+)?[a-z]")
+_ROLE_BEFORE = rf"(?:{NAME}\s+(?:[a-z][\w'’\-]*\s+){{0,2}}(?:{'|'.join(sorted(PERSON_NOUNS))})\s+)"  # "US National Security Council spokesman "
+_SUBJECT = re.compile(rf"{_OPENING}(?:(?P<pronoun>[Hh]e|[Ss]he|[Tt]hey)|{_ROLE_BEFORE}?(?P<name>{NAME}))(?P<aside>{_ASIDE}),?\s+(?:[a-z]+ly\s+)?[a-z]")
 _NAME_GERUND = re.compile(rf"(?P<who>{NAME})\s+(?:was\s+|is\s+)?(?:saying|asking|adding|tweeting|writing|declaring|chanting|"
                           r"telling\s+[\w\s]{1,30}?|insisting|arguing|noting|warning)\b[^.!?\"\u201c\u201d]{0,60}?[,:]?\s*$")
 
