@@ -55,7 +55,7 @@ def _filled(points):
     return points
 
 
-def bar_chart(rows, x, y, width=640, height=220):
+def bar_chart(rows, x, y, width=560, height=220):
     """The bars, axis and labels of a bar chart of `rows`, or None when there is nothing
     to draw (no row, or a value that is not a number)."""
     points = []
@@ -70,12 +70,12 @@ def bar_chart(rows, x, y, width=640, height=220):
     if not points:
         return None
     points = _filled(points)
-    left, right, top, bottom = 44, 8, 12, 34
+    left, right, top, bottom = 48, 10, 14, 36
     plot_width, plot_height = width - left - right, height - top - bottom
     top_value = max(max(value for _, value in points), 0) or 1
     step = plot_width / len(points)
     bar_width = max(min(step * 0.8, 80), 1)
-    label_every = max(1, -(-len(points) // 10))
+    label_every = max(1, -(-len(points) // 6))  # at most six labels: they stay readable on a phone
     bars = []
     for index, (label, value) in enumerate(points):
         bar_height = plot_height * max(value, 0) / top_value

@@ -1,7 +1,7 @@
 """What search engines may crawl: `/robots.txt` keeps them to the pages worth
 indexing (quote pages, speaker pages, the front pages), away from the endless
 combinations of searches, facets, sorts and exports; `/sitemap.xml` lists every
-quote page and speaker page, in files of at most URLS_PER_FILE as the sitemap
+quote page and speaker page (and the list of speakers), in files of at most URLS_PER_FILE as the sitemap
 protocol requires. Also refused on a public site: `/-/threads` and `/-/allow-debug`,
 tools for the people running it, not for the public.
 
@@ -69,7 +69,7 @@ async def sitemap_speakers(datasette):
     db = await _quotes_database(datasette)
     site = _site_url(datasette)
     rows = await db.execute("select id from speakers order by id")
-    return _xml("urlset", [f"{site}speaker/{row['id']}" for row in rows.rows])
+    return _xml("urlset", [f"{site}speakers"] + [f"{site}speaker/{row['id']}" for row in rows.rows])
 
 
 async def sitemap_quotes(datasette, request):

@@ -61,7 +61,8 @@ PAGES = [
     "/quotes/quotes?_search=Mallory", "/quotes/speakers", "/quotes/speakers/mallory",
     "/quotes/articles", "/quotes/quote_details", "/speaker/mallory", "/quotes/search?q=Words",
     "/quotes/speaker_timeline?speaker=mallory", "/quotes/reported_via", "/quotes/most_quoted",
-    "/quotes/newest_quotes",
+    "/quotes/newest_quotes", "/speakers", "/quotes/quotes?_search=Words&_view=table",
+    "/quotes/quotes_by_relevance?_search=Words", "/speaker/mallory?page=1",
 ]
 
 
@@ -121,3 +122,15 @@ def test_searching_for_hostile_text_finds_it_safely(hostile):
     assert [row["id"] for row in rows] == [2]
     rows = hostile.json("/quotes/quotes.json?_search=%3Cscript%3E&_shape=array")
     assert [row["id"] for row in rows] == [2, 1]  # the speaker's name holds <script> too
+
+
+@pytest.mark.parametrize("path", ["/speaker/mallory.atom", "/search.atom?q=Words", "/search.atom?q=%3Cscript%3E"])
+def test_our_feeds_escape(hostile, path):
+    import xml.etree.ElementTree as ET
+
+    response = hostile.get(path)
+    assert response.status_code == 200
+    assert "<script>" not in response.text and "<img" not in response.text
+    root = ET.fromstring(response.text)  # well-formed whatever the records hold
+    titles = [element.text for element in root.iter("{http://www.w3.org/2005/Atom}title")]
+    assert any("Mallory <script>" in title for title in titles[1:]), titles
