@@ -13,6 +13,7 @@ import re
 from .language import NAME, NOMINALS, _sentence_ends
 from .quotations import Quotation
 from .speakers import _SUBJECT as _OPENING_SUBJECT
+from .speakers import _OPENING_DESCRIPTION
 from .speakers import (_ASIDE, _DESCRIPTION, GROUP, _clean_name, _describe_speaker, _masked, _venue,
                        genders, resolve_speaker)
 
@@ -59,7 +60,7 @@ _NOT_OPENING = re.compile(
 _BARE_GROUP = (r"(?:[A-Za-z][\w'’\-]*\s+){0,3}(?:activists|officials|analysts|experts|lawmakers|leaders|advocates|"
                r"critics|supporters|opponents|aides|members|officers|investigators|prosecutors|researchers|scientists|economists|"
                r"strategists|advisers|advisors|sources|residents|voters|witnesses|police|authorities|Democrats|Republicans)")
-_PRONOUN_SUBJECT = r"(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e)"
+_PRONOUN_SUBJECT = r"(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Ii]t)"
 
 # The speaker right before the verb, the pre-verb text ending with it.
 _SUBJECTS = [
@@ -68,6 +69,7 @@ _SUBJECTS = [
     ("name", re.compile(rf"(?P<who>{NAME}){_ASIDE}\s+{_AUXILIARY}$")),
     ("nominal", re.compile(rf"\b(?P<who>{NOMINALS}){_ASIDE}\s+{_AUXILIARY}$", re.I)),
     ("description", re.compile(rf"\b(?P<who>{_DESCRIPTION}){_ASIDE}\s+{_AUXILIARY}$")),
+    ("description", re.compile(rf"^\s*(?:(?:But|And|Still|Now)\s+)?(?P<who>{_OPENING_DESCRIPTION}){_ASIDE}\s+{_AUXILIARY}$")),
     ("description", re.compile(rf"\b(?P<who>{_BARE_GROUP}){_ASIDE}\s+{_AUXILIARY}$")),
     ("description", re.compile(rf"(?:^|[,;]\s+|\b(?:and|but)\s+)(?P<who>who|which){_ASIDE}\s+{_AUXILIARY}$")),
 ]
@@ -80,6 +82,10 @@ _AFTER_ATTRIBUTION = re.compile(
     r"\b(?:\s+(?:on|in|at|during|after|before|last|this|yesterday|today|tonight|earlier|later|recently|to|from|"
     r"of|with|about|when|while|as|through|via|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b[^,;:\"\u201c\u201d]{0,80})?"
     r"[.!?]?\s*$")
+_MID_ATTRIBUTION = re.compile(
+    rf"^[^,;:]{{12,}}?,\s+(?P<who>{_PRONOUN_SUBJECT}|{NAME}|{NOMINALS}){_ASIDE}\s+(?:also\s+)?(?:said|says|added|adds|argued|argues|"
+    r"noted|notes|wrote|writes|explained|insisted|contended|recalled|acknowledged|conceded|warned)"
+    r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|later|earlier))?,\s+(?=[a-z])")
 _ACCORDING_BEFORE = re.compile(rf"^\s*(?:But\s+|And\s+)?[Aa]ccording\s+to\s+(?P<who>[^,;:\"\u201c\u201d]{{2,90}}?),\s+")
 _ACCORDING_AFTER = re.compile(rf",\s+according\s+to\s+(?P<who>[^,;:\"\u201c\u201d]{{2,90}}?)(?:[.!?]?\s*$|,)")
 # Where the statement stops: a quotation after a colon or semicolon, a dash, ", he said", "and later".
@@ -227,6 +233,11 @@ def _in_sentence(text, masked, start, end):
     if match:
         span = _trim(text, start, start + match.start())
         return [(*span, speaker(match, "who"))] if span else []
+    match = _MID_ATTRIBUTION.search(sentence)
+    if match and match.start() > 0 and not re.search(r"[\"\u201c\u201d]", sentence[:match.start()]):
+        span = _trim(text, start, start + match.start())  # "Lenox was a juggernaut, Mr. Clarke said, until ..."
+        if span:
+            return [(*span, speaker(match, "who"))]
     match = _AFTER_ATTRIBUTION.search(sentence)
     if match:
         span = _trim(text, start, start + match.start())

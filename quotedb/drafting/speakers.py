@@ -242,7 +242,7 @@ def _last_name_before(text: str, position: int, speakers=(), pronoun: str = "", 
     if not wanted and pronoun:
         wanted = next((_gender(w) for w in pronoun.split() if _gender(w)), None)
     gender_of = gender_of if gender_of is not None else {}
-    if pronoun.lower() == "they":
+    if pronoun.lower() in ("they", "it"):
         candidates = _candidates(text, position, speakers)
         groups = [(at, name) for at, name, _ in candidates if ORGANISATION_WORDS & {w.lower().strip(".,") for w in name.split()}]
         return groups[-1][1] if groups else None
