@@ -14,13 +14,30 @@ from markupsafe import Markup
 
 QUOTE_LISTS = {"quotes", "quotes_by_relevance", "quote_details", "search", "speaker_timeline", "reported_via"}
 
-async def quote_details(datasette, database, ids):
+# What a report says that the quote's first appearance may say otherwise.
+REPORT_FIELDS = ("text", "spelled_as", "role", "said_wording", "reported_via", "article", "article_id",
+                 "author", "outlet", "published", "url")
+
+
+async def quote_details(datasette, database, ids, appearance=None):
+    """The quotes with their first appearance; with `appearance` (an appearance id), that
+    report for its quote instead."""
     db = datasette.get_database(database)
     rows = await db.execute(
         "select * from quote_details where id in (select value from json_each(:ids))", {"ids": json.dumps(ids)}
     )
     by_id = {row["id"]: dict(row) for row in rows}
+    if appearance is not None:
+        report = (await db.execute("select * from appearance_details where id = :id", {"id": appearance})).first()
+        if report is not None and report["quote_id"] in by_id:
+            by_id[report["quote_id"]].update({field: report[field] for field in REPORT_FIELDS})
     return [by_id[i] for i in ids if i in by_id]
+
+
+def _appearance(request):
+    """`?appearance=N`: cite that report of the quote rather than its first appearance."""
+    value = request.args.get("appearance", "") if request else ""
+    return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else None
 
 
 def _ids(columns, rows):
@@ -113,7 +130,7 @@ def _not_quotes():
 async def render_markdown(datasette, columns, rows, request, database, table, query_name):
     if not _can_render(table, query_name, columns, database):
         _not_quotes()
-    quotes = await quote_details(datasette, database, _ids(columns, rows))
+    quotes = await quote_details(datasette, database, _ids(columns, rows), _appearance(request))
     body = "\n\n".join(markdown_citation(q, _site_url(datasette)) for q in quotes) + "\n"
     return Response(body, content_type="text/markdown; charset=utf-8")
 
@@ -121,7 +138,7 @@ async def render_markdown(datasette, columns, rows, request, database, table, qu
 async def render_csl_json(datasette, columns, rows, request, database, table, query_name):
     if not _can_render(table, query_name, columns, database):
         _not_quotes()
-    quotes = await quote_details(datasette, database, _ids(columns, rows))
+    quotes = await quote_details(datasette, database, _ids(columns, rows), _appearance(request))
     items = [csl_item(q, _site_url(datasette)) for q in quotes]
     return Response(
         json.dumps(items, ensure_ascii=False, indent=2),

@@ -26,6 +26,9 @@ from datasette.utils import escape_sqlite, path_with_added_args, path_with_remov
 from datasette.utils.asgi import BadRequest
 
 FACET_ROWS = 10_000
+# Columns holding a JSON list (quotes.outlets): a row counts once under each value in
+# it, and choosing a value filters with `column__arraycontains=value`.
+ARRAY_COLUMNS = {"outlets"}
 _COLUMNS = {}  # (database, table) -> columns, for immutable databases
 
 
@@ -98,13 +101,14 @@ class CountedFacet(ColumnFacet):
         values = [row["value"] for row in rows[:size]]
         labels = await self.ds.expand_foreign_keys(self.database, self.table, column, values)
         pairs = self.get_querystring_pairs()
+        argument = f"{column}__arraycontains" if column in ARRAY_COLUMNS else column
         results = []
         for row in rows[:size]:
-            selected = (column, str(row["value"])) in pairs
+            selected = (argument, str(row["value"])) in pairs
             if selected:
-                toggle = path_with_removed_args(self.request, {column: str(row["value"])})
+                toggle = path_with_removed_args(self.request, {argument: str(row["value"])})
             else:
-                toggle = path_with_added_args(self.request, {column: row["value"]})
+                toggle = path_with_added_args(self.request, {argument: row["value"]})
             results.append({
                 "value": row["value"],
                 "label": labels.get((column, row["value"]), row["value"]),
@@ -161,12 +165,21 @@ def _precounted_sql(columns, size):
 def _counting_sql(matched, columns, size):
     """All facets counted over `matched` in one query; facet -1 is the number of rows counted."""
     parts = ["select -1 as facet, null as value, count(*) as count from matched"] + [
-        f"select * from (select {i} as facet, {escape_sqlite(column)} as value, count(*) as count "
-        f"from matched where {escape_sqlite(column)} is not null group by value "
+        f"select * from (select {i} as facet, {_values(column)} as value, count(*) as count "
+        f"from matched{_each(column)} where {_values(column)} is not null group by value "
         f"order by count desc, value limit {size + 1})"
         for i, column in enumerate(columns)
     ]
     return f"with matched as materialized ({matched}) " + " union all ".join(parts)
+
+
+def _values(column):
+    return "listed.value" if column in ARRAY_COLUMNS else escape_sqlite(column)
+
+
+def _each(column):
+    """For a list column, one row per value in its list."""
+    return f" join json_each(matched.{escape_sqlite(column)}) as listed" if column in ARRAY_COLUMNS else ""
 
 
 @hookimpl

@@ -48,17 +48,17 @@ async def home(datasette):
     async def counted(column):
         return await _rows(db, "select value, count from facet_counts where [column] = :column", {"column": column})
 
-    async def top(column, table, label):
+    async def top(column, table, label, key="id"):
         return await _rows(db, (
             f"select {table}.id, {table}.{label} as name, facet_counts.count as quotes "
-            f"from facet_counts join {table} on {table}.id = facet_counts.value "
+            f"from facet_counts join {table} on {table}.{key} = facet_counts.value "
             f"where facet_counts.[column] = :column order by facet_counts.count desc, name limit {TOP}"
         ), {"column": column})
 
     totals = (await db.execute(
         "select (select sum(count) from facet_counts where [column] = 'kind') as quotes, "
         "(select count(*) from facet_counts where [column] = 'speaker_id') as speakers, "
-        "(select count(*) from facet_counts where [column] = 'outlet_id') as outlets, "
+        "(select count(*) from facet_counts where [column] = 'outlets') as outlets, "
         "(select count(*) from facet_counts where [column] = 'venue_id') as venues, "
         "(select min(said) from quotes) as first_said, (select max(said) from quotes) as latest_said"
     )).first()
@@ -79,7 +79,7 @@ async def home(datasette):
         },
         "newest": newest,
         "speakers": await top("speaker_id", "speakers", "name"),
-        "outlets": await top("outlet_id", "outlets", "name"),
+        "outlets": await top("outlets", "outlets", "name", key="name"),  # counted by name: a quote in each outlet that reported it
         "venues": await top("venue_id", "venues", "name"),
         "years": years,
         "download_size": db.size if db.path else None,

@@ -1,8 +1,11 @@
 """Show a quote as a quotation: its words, then who said it, their role, when and
 where, and a link to the source article. Search matches marked by the `search`
-canned query (between ⟦ and ⟧) become <mark>. Everything from the data is escaped.
+canned query (between ⟦ and ⟧) become <mark>. A quote's own page lists every
+report of it, the first marked, and compares variant wordings word by word.
+Everything from the data is escaped.
 """
 
+import difflib
 import re
 
 from datasette import hookimpl
@@ -39,6 +42,62 @@ def quotation(text, details, base_url="/") -> Markup:
         '<figure class="quote quote-{}"><blockquote>{}</blockquote>'
         "<figcaption>\u2014 {}. {}</figcaption></figure>"
     ).format(details["kind"], text, Markup(", ").join(parts), source)
+
+
+_WORD_KEY = re.compile(r"\W+")
+
+
+def word_diff(ours: str, theirs: str) -> tuple[Markup, Markup]:
+    """Two wordings side by side: words only in the first marked <del>, words only in
+    the second <ins>, compared ignoring case and punctuation."""
+    left, right = ours.split(), theirs.split()
+    matcher = difflib.SequenceMatcher(
+        None, [_WORD_KEY.sub("", w.casefold()) for w in left], [_WORD_KEY.sub("", w.casefold()) for w in right],
+        autojunk=False,
+    )
+    marked_left, marked_right = [], []
+    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
+        one, other = " ".join(left[i1:i2]), " ".join(right[j1:j2])
+        if operation == "equal":
+            marked_left.append(escape(one))
+            marked_right.append(escape(other))
+            continue
+        if one:
+            marked_left.append(Markup("<del>{}</del>").format(one))
+        if other:
+            marked_right.append(Markup("<ins>{}</ins>").format(other))
+    return Markup(" ").join(marked_left), Markup(" ").join(marked_right)
+
+
+async def quote_page(datasette, database, quote_id):
+    """What a quote's page shows above its row: the quote, every report of it (first
+    one first), and its variant wordings compared with its own."""
+    db = datasette.get_database(database)
+    quote = (await db.execute("select * from quote_details where id = :id", {"id": quote_id})).first()
+    if quote is None:
+        return None
+    appearances = [dict(row) for row in await db.execute(
+        "select * from appearance_details where quote_id = :id order by first desc, published, id", {"id": quote_id}
+    )]
+    variants = []
+    for appearance in appearances:
+        if appearance["variant"]:
+            ours, theirs = word_diff(quote["text"], appearance["text"])
+            variants.append({"appearance": appearance, "ours": ours, "theirs": theirs})
+    return {"quote": dict(quote), "appearances": appearances, "variants": variants}
+
+
+@hookimpl
+def extra_template_vars(view_name, database, table, request, datasette):
+    if not (view_name == "row" and table == "quotes" and request):
+        return {}
+
+    async def page():
+        pks = request.url_vars.get("pks", "")
+        found = re.fullmatch(r"[0-9]{1,18}", pks)
+        return {"quote_page": await quote_page(datasette, database, int(pks)) if found else None}
+
+    return page
 
 
 @hookimpl
@@ -78,6 +137,17 @@ figure.quote-partial blockquote::after { content: "\\2026\\201D"; }
 figure.quote-paraphrase blockquote { font-style: italic; border-left-style: dashed; }
 figure.quote figcaption { font-size: 0.85em; color: #555; }
 mark { background: #ffe58a; padding: 0 1px; }
+/* A quote's page: its reports, the first marked, and variants word by word. */
+.quote-page { max-width: 60em; }
+ol.appearances li { margin: 0.4em 0; overflow-wrap: anywhere; }
+ol.appearances li.first-appearance { border-left: 3px solid #2c5282; padding-left: 0.5em; }
+.cite-report { font-size: 0.85em; margin-left: 0.3em; }
+.variant-pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 20em), 1fr)); gap: 1em;
+  margin: 0.8em 0; overflow-wrap: anywhere; }
+.variant-pair figure { margin: 0; }
+.variant-pair del { background: #fde2e1; color: #7a1f1a; }
+.variant-pair ins { background: #dcf5dc; color: #1b5e20; text-decoration: underline; }
+.quote-original blockquote { font-family: Georgia, serif; }
 td.col-text, td.col-quote { min-width: 28em; }
 .speaker-chart { max-width: 100%; height: auto; }
 .speaker-chart rect { fill: #5b7fa6; }

@@ -5,7 +5,7 @@ import sqlite3
 import sys
 
 from .database import build_database
-from .loading import InvalidRecords, load_records
+from .loading import InvalidRecords, RecordsReader
 
 
 def main(argv=None) -> int:
@@ -19,8 +19,9 @@ def main(argv=None) -> int:
         "--check", action="store_true", help="validate only; write nothing (for pre-commit and CI)"
     )
     args = parser.parse_args(argv)
+    reader = RecordsReader(args.records_dir)
     try:
-        records = load_records(args.records_dir)
+        warnings, counts = build_database(reader, None if args.check else args.output)
     except InvalidRecords as invalid:
         for problem in invalid.problems:
             print(problem, file=sys.stderr)
@@ -31,18 +32,18 @@ def main(argv=None) -> int:
             file=sys.stderr,
         )
         return 1
-    for warning in records.warnings:
-        print(f"{warning} (warning)", file=sys.stderr)
-    quotes = sum(len(source.quotes) for source in records.articles)
-    summary = f"{quotes} quotes from {len(records.articles)} articles, {len(records.speakers)} speakers"
-    if args.check:
-        print(f"records are valid: {summary}")
-        return 0
-    try:
-        build_database(records, args.output)
     except (OSError, sqlite3.Error) as error:
         reason = getattr(error, "strerror", None) or error
         print(f"{args.output}: cannot write the database: {reason}", file=sys.stderr)
         return 1
+    for warning in warnings:
+        print(f"{warning} (warning)", file=sys.stderr)
+    summary = (
+        f"{counts['quotes']} quotes ({counts['appearances']} reports) from {counts['articles']} articles, "
+        f"{counts['speakers']} speakers"
+    )
+    if args.check:
+        print(f"records are valid: {summary}")
+        return 0
     print(f"built {args.output}: {summary}")
     return 0

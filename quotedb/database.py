@@ -1,7 +1,8 @@
 """Building the SQLite database from loaded records.
 
 `create_schema` is the one place the schema is defined; `populate` fills a
-database (in memory for tests); `build_database` writes a file atomically.
+database (in memory for tests) from articles read one at a time, merging the
+reports of one statement (quotedb/reports.py); `build_database` writes a file atomically.
 """
 
 import ctypes
@@ -10,6 +11,7 @@ import multiprocessing
 import os
 import signal
 import sqlite3
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -17,21 +19,26 @@ from typing import Optional
 
 import sqlite_utils
 
-from .loading import Records
+from .loading import InvalidRecords, RecordsReader
+from .reports import Stage
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 # Relevance: bm25 with the words of the quote above speaker names above role and venue
-# (columns text, speaker, aliases, role, venue).
-RELEVANCE = "bm25(10.0, 5.0, 5.0, 1.0, 1.0)"
+# (columns text, speaker, aliases, role, venue, other_words).
+RELEVANCE = "bm25(10.0, 5.0, 5.0, 1.0, 1.0, 5.0)"
 
 QUOTES_FTS = f"""CREATE VIRTUAL TABLE quotes_fts USING fts5(
-    text, speaker, aliases, role, venue,
+    text, speaker, aliases, role, venue, other_words,
     content = 'quote_search', content_rowid = 'id',
     tokenize = '{FTS_TOKENIZE}'
 )"""
 FTS_SHADOW_TABLES = ["quotes_fts_data", "quotes_fts_idx", "quotes_fts_docsize", "quotes_fts_config"]
 # From this many quotes on, a second process builds the full-text index meanwhile.
 PARALLEL_FTS_FROM = 50_000
+
+# What a quote is found by besides its words: the words as spoken, and the wordings
+# of reports linked to it as variants (`same_as`), in the order they were read.
+OTHER_WORDS = """nullif(trim(coalesce({original_text}, '') || ' ' || coalesce(({variants}), '')), '')"""
 
 SCHEMA = f"""
 CREATE TABLE speakers (
@@ -57,31 +64,57 @@ CREATE TABLE articles (
     author TEXT,
     published TEXT NOT NULL,
     url TEXT,
+    language TEXT,
     record_file TEXT NOT NULL
 );
+-- One row per statement, however many articles reported it (see appearances).
 CREATE TABLE quotes (
     id INTEGER PRIMARY KEY,
     text TEXT NOT NULL,
     speaker_id TEXT NOT NULL REFERENCES speakers(id),
-    spelled_as TEXT,
     role TEXT,
     said TEXT,
     said_precision TEXT NOT NULL CHECK (said_precision IN ('day', 'month', 'year', 'unknown')),
-    said_wording TEXT,
     year INTEGER,
     month TEXT,
     venue_id INTEGER REFERENCES venues(id),
-    reported_via_id INTEGER REFERENCES outlets(id),
     kind TEXT NOT NULL CHECK (kind IN ('full', 'partial', 'paraphrase')),
+    language TEXT,
+    translated_from TEXT,
+    original_text TEXT,
     notes TEXT,
+    reports INTEGER NOT NULL,
+    outlets TEXT NOT NULL,  -- JSON array of the names of the outlets that reported it
+    first_published TEXT NOT NULL,
+    first_article_id TEXT NOT NULL REFERENCES articles(id),
+    first_outlet_id INTEGER NOT NULL REFERENCES outlets(id)
+);
+-- One row per report of a quote: each article that carried it, as that article gives it.
+CREATE TABLE appearances (
+    id INTEGER PRIMARY KEY,
+    quote_id INTEGER NOT NULL REFERENCES quotes(id),
+    first INTEGER NOT NULL,  -- 1 for the quote's first appearance
     article_id TEXT NOT NULL REFERENCES articles(id),
     outlet_id INTEGER NOT NULL REFERENCES outlets(id),
+    published TEXT NOT NULL,
+    spelled_as TEXT,
+    role TEXT,
+    said TEXT,
+    said_wording TEXT,
+    reported_via_id INTEGER REFERENCES outlets(id),
+    wording TEXT,  -- the words as this report prints them, where they differ from the quote's
+    variant INTEGER NOT NULL,  -- 1 when linked by same_as: other words for the same statement
+    notes TEXT,
+    record_file TEXT NOT NULL,
     record_line INTEGER NOT NULL
 );
--- What quotes_fts indexes: each quote with its speaker's names and its venue.
+-- What quotes_fts indexes: each quote with its speaker's names, its venue, and other words.
 CREATE VIEW quote_search AS
 SELECT quotes.id, quotes.text, speakers.name AS speaker, speakers.aliases, quotes.role,
-    venues.name AS venue
+    venues.name AS venue,
+    {OTHER_WORDS.format(original_text="quotes.original_text", variants=(
+        "SELECT group_concat(wording, ' ') FROM (SELECT wording FROM appearances "
+        "WHERE appearances.quote_id = quotes.id AND variant ORDER BY id)"))} AS other_words
 FROM quotes
 JOIN speakers ON speakers.id = quotes.speaker_id
 LEFT JOIN venues ON venues.id = quotes.venue_id;
@@ -104,115 +137,174 @@ CREATE TABLE facet_counts (
 CREATE VIEW quotes_by_relevance AS
 SELECT quotes_fts.rank AS rank, quotes_fts AS search, quotes.*
 FROM quotes_fts JOIN quotes ON quotes.id = quotes_fts.rowid;
--- Every quote with names for ids: for reading, exporting, and the site's plugins.
+-- Every quote with names for ids and its first appearance: for reading, exporting,
+-- and the site's plugins.
 CREATE VIEW quote_details AS
 SELECT
     quotes.id,
     quotes.said,
     quotes.said_precision,
-    quotes.said_wording,
+    first.said_wording,
     speakers.name AS speaker,
     quotes.speaker_id,
     speakers.kind AS speaker_kind,
     speakers.wikidata,
-    quotes.spelled_as,
+    first.spelled_as,
     quotes.role,
     venues.name AS venue,
     quotes.kind,
     quotes.text,
+    quotes.language,
+    quotes.translated_from,
+    quotes.original_text,
     via.name AS reported_via,
     articles.title AS article,
-    quotes.article_id,
+    quotes.first_article_id AS article_id,
     articles.author,
     outlets.name AS outlet,
     articles.published,
-    articles.url
+    articles.url,
+    quotes.reports,
+    quotes.outlets,
+    json_array_length(quotes.outlets) AS outlet_count
 FROM quotes
 JOIN speakers ON speakers.id = quotes.speaker_id
-JOIN articles ON articles.id = quotes.article_id
-JOIN outlets ON outlets.id = quotes.outlet_id
+JOIN appearances AS first ON first.quote_id = quotes.id AND first.first
+JOIN articles ON articles.id = quotes.first_article_id
+JOIN outlets ON outlets.id = quotes.first_outlet_id
 LEFT JOIN venues ON venues.id = quotes.venue_id
-LEFT JOIN outlets AS via ON via.id = quotes.reported_via_id;
+LEFT JOIN outlets AS via ON via.id = first.reported_via_id;
+-- Every report with names for ids: a quote's appearances as its page lists them.
+CREATE VIEW appearance_details AS
+SELECT
+    appearances.id,
+    appearances.quote_id,
+    appearances.first,
+    appearances.variant,
+    coalesce(appearances.wording, quotes.text) AS text,
+    appearances.spelled_as,
+    appearances.role,
+    appearances.said,
+    appearances.said_wording,
+    via.name AS reported_via,
+    articles.title AS article,
+    appearances.article_id,
+    articles.author,
+    outlets.name AS outlet,
+    appearances.published,
+    articles.url,
+    appearances.record_file,
+    appearances.record_line
+FROM appearances
+JOIN quotes ON quotes.id = appearances.quote_id
+JOIN articles ON articles.id = appearances.article_id
+JOIN outlets ON outlets.id = appearances.outlet_id
+LEFT JOIN outlets AS via ON via.id = appearances.reported_via_id;
 """
 
-FACET_COLUMNS = ["speaker_id", "kind", "venue_id", "outlet_id", "year", "month"]
+FACET_COLUMNS = ["speaker_id", "kind", "venue_id", "year", "month", "language"]
 
 INDEXES = {
     "quotes": [
         ("speaker_id",),  # also gives a speaker's quotes newest first (rowid order)
-        # A speaker's quotes with every default facet column: a page filtered by
-        # speaker counts its facets from this index alone, not from the rows.
-        ("speaker_id", "kind", "venue_id", "outlet_id", "year", "month"),
-        ("kind",), ("venue_id",), ("outlet_id",), ("reported_via_id",), ("year",), ("month",),
-        ("said",), ("article_id",),
+        # A speaker's quotes with the default facet columns: a page filtered by
+        # speaker counts those facets from this index alone, not from the rows.
+        ("speaker_id", "kind", "venue_id", "year", "month", "language"),
+        ("kind",), ("venue_id",), ("first_outlet_id",), ("year",), ("month",), ("said",),
+        ("first_article_id",), ("language",),
     ],
+    "appearances": [("quote_id",), ("article_id",), ("outlet_id", "quote_id"), ("reported_via_id",)],
     "articles": [("outlet_id",), ("published",)],
 }
+
+QUOTES_FROM_STAGE = """
+INSERT INTO quotes
+SELECT g.id, r.text, r.speaker, r.role, g.said,
+    CASE length(g.said) WHEN 10 THEN 'day' WHEN 7 THEN 'month' WHEN 4 THEN 'year' ELSE 'unknown' END,
+    CAST(substr(g.said, 1, 4) AS INTEGER), CASE WHEN length(g.said) >= 7 THEN substr(g.said, 1, 7) END,
+    venues.id, g.kind, g.language, g.translated_from, g.original_text, r.notes, g.reports,
+    CASE WHEN g.reports = 1 THEN json_array(r.outlet) ELSE (
+        SELECT json_group_array(outlet) FROM (
+            SELECT DISTINCT outlet FROM stage.reports AS o WHERE o.group_key = g.group_key ORDER BY outlet
+        )
+    ) END,
+    r.published, r.article_id, outlets.id
+FROM stage.grouped AS g
+JOIN stage.reports AS r ON r.n = g.first_n
+JOIN outlets ON outlets.name = r.outlet
+LEFT JOIN venues ON venues.name = g.venue
+ORDER BY g.id
+"""
+
+APPEARANCES_FROM_STAGE = """
+INSERT INTO appearances
+SELECT NULL, g.id, r.n = g.first_n, r.article_id, outlets.id, r.published, r.spelled_as, r.role,
+    r.said, r.said_wording, via.id, CASE WHEN r.text != f.text THEN r.text END,
+    r.text_key != f.text_key, r.notes, r.record_file, r.line
+FROM stage.reports AS r
+JOIN stage.grouped AS g ON g.group_key = r.group_key
+JOIN stage.reports AS f ON f.n = g.first_n
+JOIN outlets ON outlets.name = r.outlet
+LEFT JOIN outlets AS via ON via.name = r.reported_via
+ORDER BY r.n
+"""
+
+# The rows quote_search gives, read from the stage (for the index built in a second process).
+SEARCH_ROWS_FROM_STAGE = f"""
+SELECT g.id, r.text, r.speaker, r.role, g.venue,
+    {OTHER_WORDS.format(original_text="g.original_text", variants=(
+        "SELECT group_concat(text, ' ') FROM (SELECT v.text FROM stage.reports AS v "
+        "WHERE g.reports > 1 AND v.group_key = g.group_key AND v.text_key != r.text_key ORDER BY v.n)"))}
+FROM stage.grouped AS g JOIN stage.reports AS r ON r.n = g.first_n
+ORDER BY g.id
+"""
 
 
 def create_schema(db: sqlite_utils.Database):
     db.executescript(SCHEMA.format(quotes_fts=QUOTES_FTS))
 
 
-def populate(db: sqlite_utils.Database, records: Records, fts_file: Optional[Path] = None):
-    """Create the schema and insert `records`; ids depend only on the records.
+def populate(db: sqlite_utils.Database, speakers, articles, stage_file=":memory:", fts_file: Optional[Path] = None):
+    """Create the schema and insert the articles' quotes, merged; ids depend only on
+    the records. Returns (problems, warnings) found merging; with problems, the
+    database is left unfinished, to be thrown away.
 
-    With `fts_file`, and enough quotes, the full-text index is built there by a
-    second process while this one inserts the rows and indexes, then copied in.
+    The reports are staged in `stage_file`. With `fts_file`, and enough quotes, the
+    full-text index is built there by a second process while this one writes the
+    rows and indexes, then copied in.
     """
     create_schema(db)
-    outlets, outlet_names = _numbered(
-        {source.article.outlet for source in records.articles}
-        | {q.reported_via for source in records.articles for q in source.quotes if q.reported_via}
-    )
-    venues, venue_names = _numbered(
-        {q.venue for source in records.articles for q in source.quotes if q.venue}
-    )
+    stage = Stage(db.conn, stage_file)
+    with db.conn:
+        for source in articles:
+            stage.add(source)
+    with db.conn:
+        problems, warnings = stage.merge()
+    if problems:
+        return problems, warnings
+    fts_build = None
+    quotes = db.execute("SELECT count(*) FROM stage.grouped").fetchone()[0]
+    if fts_file is not None and stage_file != ":memory:" and quotes >= PARALLEL_FTS_FROM:
+        fts_build = _start_fts_build(fts_file, stage_file, speakers)
     with db.conn:
         db.conn.executemany(
             "INSERT INTO speakers VALUES (?, ?, ?, ?, ?, ?)",
             (
                 (s.id, s.name, s.kind, _aliases(s), s.description, s.wikidata)
-                for s in sorted(records.speakers, key=lambda s: s.id)
+                for s in sorted(speakers, key=lambda s: s.id)
             ),
         )
-        db.conn.executemany("INSERT INTO outlets VALUES (?, ?)", outlet_names.items())
-        db.conn.executemany("INSERT INTO venues VALUES (?, ?)", venue_names.items())
-        db.conn.executemany(
-            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                (
-                    source.id, source.article.title, outlets[source.article.outlet],
-                    source.article.author, source.article.published.isoformat(),
-                    source.article.url, source.record_file,
-                )
-                for source in records.articles
-            ),
+        db.execute(
+            "INSERT INTO outlets (name) SELECT outlet FROM stage.articles UNION "
+            "SELECT reported_via FROM stage.reports WHERE reported_via IS NOT NULL ORDER BY 1"
         )
-        rows = [
-            (quote, source, line)
-            for source in records.articles
-            for quote, line in zip(source.quotes, source.quote_lines)
-        ]
-        # Ids follow the date said, so "newest first" is the reverse of id order.
-        rows.sort(key=lambda row: (row[0].said.value or "", row[1].id, row[2]))
-        fts_build = None
-        if fts_file is not None and len(rows) >= PARALLEL_FTS_FROM:
-            venue_of = {spelling: venue_names[number] for spelling, number in venues.items()}
-            fts_build = _start_fts_build(fts_file, rows, records.speakers, venue_of)
-        db.conn.executemany(
-            "INSERT INTO quotes VALUES (" + ", ".join("?" * 17) + ")",
-            (
-                (
-                    quote_id, quote.text, quote.speaker, quote.spelled_as, quote.role,
-                    quote.said.value, quote.said.precision, quote.said_wording,
-                    quote.said.year, quote.said.month, venues.get(quote.venue),
-                    outlets.get(quote.reported_via), quote.kind, quote.notes,
-                    source.id, outlets[source.article.outlet], line,
-                )
-                for quote_id, (quote, source, line) in enumerate(rows, start=1)
-            ),
+        db.execute("INSERT INTO venues (name) SELECT DISTINCT venue FROM stage.grouped WHERE venue IS NOT NULL ORDER BY 1")
+        db.execute(
+            "INSERT INTO articles SELECT a.id, a.title, outlets.id, a.author, a.published, a.url, a.language, "
+            "a.record_file FROM stage.articles AS a JOIN outlets ON outlets.name = a.outlet ORDER BY a.n"
         )
+        db.execute(QUOTES_FROM_STAGE)
+        db.execute(APPEARANCES_FROM_STAGE)
         if fts_build is None:
             db.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild')")
         db.execute("INSERT INTO speakers_fts (speakers_fts) VALUES ('rebuild')")
@@ -225,20 +317,28 @@ def populate(db: sqlite_utils.Database, records: Records, fts_file: Optional[Pat
                 f"INSERT INTO facet_counts SELECT '{column}', [{column}], count(*) FROM quotes "
                 f"WHERE [{column}] IS NOT NULL GROUP BY [{column}]"
             )
+        # A quote counts once in each outlet that reported it.
+        db.execute(
+            "INSERT INTO facet_counts SELECT 'outlets', outlets.name, count(DISTINCT quote_id) "
+            "FROM appearances JOIN outlets ON outlets.id = appearances.outlet_id GROUP BY outlets.name"
+        )
     if fts_build is not None:
         _finish_fts_build(db, fts_build, fts_file)
+    db.execute("DETACH DATABASE stage")
     with db.conn:
         db.execute(f"INSERT INTO quotes_fts (quotes_fts, rank) VALUES ('rank', '{RELEVANCE}')")
     db.analyze()
+    return [], warnings
 
 
 def _aliases(speaker) -> str:
     return json.dumps(speaker.aliases, ensure_ascii=False)
 
 
-def _start_fts_build(path: Path, rows, speakers, venue_of):
+def _start_fts_build(path: Path, stage_file, speakers):
     """Index the quotes, exactly as quote_search shows them, in a file of its own, in a
-    forked process: it shares the loaded records and works on the second core."""
+    forked process that reads the stage (which this process no longer writes) and
+    works on the second core."""
     names = {s.id: (s.name, _aliases(s)) for s in speakers}
     parent = os.getpid()
 
@@ -247,13 +347,15 @@ def _start_fts_build(path: Path, rows, speakers, venue_of):
         conn = sqlite3.connect(path)
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("ATTACH DATABASE ? AS stage", [str(stage_file)])
         conn.execute(QUOTES_FTS)
         with conn:
             conn.executemany(
-                "INSERT INTO quotes_fts (rowid, text, speaker, aliases, role, venue) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO quotes_fts (rowid, text, speaker, aliases, role, venue, other_words) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
-                    (quote_id, quote.text, *names[quote.speaker], quote.role, venue_of.get(quote.venue))
-                    for quote_id, (quote, _, _) in enumerate(rows, start=1)
+                    (quote_id, text, *names[speaker], role, venue, other_words)
+                    for quote_id, text, speaker, role, venue, other_words in conn.execute(SEARCH_ROWS_FROM_STAGE)
                 ),
             )
         conn.close()
@@ -299,37 +401,45 @@ def _finish_fts_build(db, process, path: Path):
     path.unlink()
 
 
-def _numbered(spellings) -> tuple[dict, dict]:
-    """Number names in order, white space normalised, so that spellings differing only
-    in spacing are one name: returns {spelling: number} and {number: name}."""
-    name_of = {spelling: " ".join(spelling.split()) for spelling in spellings}
-    names = dict(enumerate(sorted(set(name_of.values())), start=1))
-    number_of = {name: number for number, name in names.items()}
-    return {spelling: number_of[name] for spelling, name in name_of.items()}, names
-
-
-def build_database(records: Records, path) -> None:
-    """Build into a temporary file beside `path`, then rename it into place.
+def build_database(reader: RecordsReader, path: Optional[Path]) -> tuple[list, dict]:
+    """Read, check and build every record of `reader`, into a temporary file beside
+    `path`, then rename it into place; with `path` None (a check), into a temporary
+    file that is then deleted. Returns the warnings and what was built (counts);
+    raises InvalidRecords with every problem found, and then writes nothing.
 
     A reader (or a build killed half way) never sees a half-written database.
     """
-    path = Path(path)
+    keep = path is not None
+    path = Path(path) if keep else Path(tempfile.gettempdir()) / "quotedb-check.db"
     _remove_stale_temporaries(path)
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    stage_file = path.with_name(f"{path.name}.{os.getpid()}-stage.tmp")
     index_file = path.with_name(f"{path.name}.{os.getpid()}-fts.tmp")
     try:
+        if reader.speakers is None:  # nothing can be checked against the registry: read for problems only
+            for _ in reader.articles():
+                pass
+            raise InvalidRecords(reader.problems)
         db = sqlite_utils.Database(temporary, recreate=True)
         db.execute("PRAGMA journal_mode = OFF")  # the file is thrown away on failure
         db.execute("PRAGMA synchronous = OFF")
-        populate(db, records, fts_file=index_file)
+        problems, warnings = populate(db, reader.speakers, reader.articles(), stage_file, index_file)
+        if reader.problems or problems:
+            raise InvalidRecords(reader.problems + problems)
+        counts = {
+            name: db.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            for name in ("quotes", "appearances", "articles", "speakers")
+        }
         db.execute("PRAGMA journal_mode = DELETE")
         db.conn.close()
-        with open(temporary, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        if keep:
+            with open(temporary, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(temporary, path)
+        return sorted(reader.warnings + warnings), counts
     finally:
-        temporary.unlink(missing_ok=True)
-        index_file.unlink(missing_ok=True)
+        for leftover in (temporary, stage_file, index_file):
+            leftover.unlink(missing_ok=True)
 
 
 def _remove_stale_temporaries(path: Path):

@@ -6,7 +6,6 @@ problem found, each located as `path:line: field: message`.
 
 import difflib
 import gc
-import hashlib
 import json
 import os
 import re
@@ -66,38 +65,59 @@ class Records:
     warnings: list[Problem] = field(default_factory=list)
 
 
+class RecordsReader:
+    """A records directory read file by file, so a corpus is never held in memory.
+
+    `speakers` is the registry (None when it is invalid); `articles()` yields each
+    valid article once its file is read and checked on its own. Every problem and
+    warning found is kept in `problems` and `warnings`. What needs the whole corpus
+    (the same quote in several articles, duplicate article ids) is checked as the
+    database is built (quotedb/reports.py).
+    """
+
+    def __init__(self, records_dir):
+        self.records_dir = Path(records_dir)
+        self.problems, self.warnings = [], []
+        self.speakers = None
+        if not self.records_dir.is_dir():
+            self.problems.append(Problem(str(records_dir), 1, "", "no such records directory"))
+            return
+        self.speakers = _load_speakers(self.records_dir / SPEAKERS_FILE, self.problems)
+
+    def articles(self):
+        if not self.records_dir.is_dir():
+            return
+        # A corpus means millions of new objects and few cycles; the cyclic collector
+        # would rescan them again and again.
+        gc.disable()
+        try:
+            index = SpeakerIndex(self.speakers) if self.speakers is not None else None
+            # Quotes are checked against the registry as they are validated, with their other fields.
+            context = {"speakers": index} if index is not None else None
+            for path in _record_paths(self.records_dir, self.problems, self.warnings):
+                if path.suffix == ".jsonl":
+                    loaded = _load_article_lines(path, self.records_dir, self.problems, context)
+                else:
+                    loaded = [_load_article(path, self.records_dir, self.problems, self.warnings, context)]
+                for source in loaded:
+                    if source is None:
+                        continue
+                    before = len(self.problems)
+                    self.problems.extend(_check_article(source, index, self.warnings))
+                    if len(self.problems) == before:
+                        yield source
+        finally:
+            gc.enable()
+
+
 def load_records(records_dir) -> Records:
-    # A corpus means millions of new objects and few cycles; the cyclic collector
-    # would rescan them again and again (a third of the load time at a million).
-    gc.disable()
-    try:
-        return _load_records(Path(records_dir))
-    finally:
-        gc.enable()
-
-
-def _load_records(records_dir: Path) -> Records:
-    if not records_dir.is_dir():
-        raise InvalidRecords([Problem(str(records_dir), 1, "", "no such records directory")])
-    problems, warnings = [], []
-    speakers = _load_speakers(records_dir / SPEAKERS_FILE, problems)
-    index = SpeakerIndex(speakers) if speakers is not None else None
-    # Quotes are checked against the registry as they are validated, with their other fields.
-    context = {"speakers": index} if index is not None else None
-    articles = []
-    for path in _record_paths(records_dir, problems, warnings):
-        if path.suffix == ".jsonl":
-            articles.extend(_load_article_lines(path, records_dir, problems, context))
-        else:
-            loaded = _load_article(path, records_dir, problems, warnings, context)
-            if loaded:
-                articles.append(loaded)
-    problems.extend(_check_article_ids(articles))
-    if index is not None:
-        problems.extend(_check_quotes(index, articles, warnings))
-    if problems:
-        raise InvalidRecords(problems)
-    return Records(speakers=speakers, articles=articles, warnings=sorted(warnings))
+    """Every record of a small directory in memory (tests, the seed); raises InvalidRecords.
+    Checks across articles are made by the database build, not here."""
+    reader = RecordsReader(records_dir)
+    articles = list(reader.articles())
+    if reader.problems:
+        raise InvalidRecords(reader.problems)
+    return Records(speakers=reader.speakers, articles=articles, warnings=sorted(reader.warnings))
 
 
 def load_speakers(records_dir) -> list[Speaker]:
@@ -366,53 +386,39 @@ def _refuse_duplicate_keys(pairs):
     return data
 
 
-def _check_article_ids(articles):
-    first = {}
-    for source in articles:
-        if source.id in first:
-            yield Problem(
-                source.path, source.line, "", f"article id {source.id!r} is already used by {first[source.id]}"
+def _check_article(source: SourceArticle, index: Optional["SpeakerIndex"], warnings):
+    """One article's quotes against the article: dates after publication, languages,
+    the same quote twice, speakers whose names its archived text lacks."""
+    archived = _name_key(source.archived_text) if source.archived_text and index else None
+    seen = {}  # (speaker, normalized text) -> line
+    for quote, line in zip(source.quotes, source.quote_lines):
+        if archived and not any(name in archived for name in index.names_of[quote.speaker]):
+            warnings.append(
+                Problem(
+                    source.path, line, "speaker",
+                    f"no name of {quote.speaker!r} appears in the archived article text",
+                )
             )
-        first.setdefault(source.id, source.path)
-
-
-def _check_quotes(index: SpeakerIndex, articles, warnings):
-    """Quotes against their article and each other: dates after publication, duplicates,
-    speakers whose names the archived text lacks."""
-    said_where = {}  # (speaker, digest of normalized text) -> (path, line)
-    speakers_of_text = {}  # digest of normalized text -> (speaker, path, line)
-    for source in articles:
-        archived = _name_key(source.archived_text) if source.archived_text else None
-        for quote, line in zip(source.quotes, source.quote_lines):
-            if archived and not any(name in archived for name in index.names_of[quote.speaker]):
-                warnings.append(
-                    Problem(
-                        source.path, line, "speaker",
-                        f"no name of {quote.speaker!r} appears in the archived article text",
-                    )
-                )
-            if quote.said.is_after(source.article.published):
-                yield Problem(
-                    source.path, line, "said",
-                    f"{quote.said.value} is after the article's publication "
-                    f"({source.article.published})",
-                )
-            text = hashlib.blake2b(normalize_text(quote.text).encode(), digest_size=16).digest()
-            key = (quote.speaker, text)
-            if key in said_where:
-                yield Problem(
-                    source.path, line, "text",
-                    "the same quote by {!r} is already at {}:{}".format(quote.speaker, *said_where[key]),
-                )
-            said_where.setdefault(key, (source.path, line))
-            other = speakers_of_text.setdefault(text, (quote.speaker, source.path, line))
-            if other[0] != quote.speaker:
-                warnings.append(
-                    Problem(
-                        source.path, line, "text",
-                        "the same text is attributed to {!r} at {}:{}".format(*other),
-                    )
-                )
+        if quote.said.is_after(source.article.published):
+            yield Problem(
+                source.path, line, "said",
+                f"{quote.said.value} is after the article's publication ({source.article.published})",
+            )
+        if quote.translated_from and quote.translated_from == (quote.language or source.article.language):
+            yield Problem(
+                source.path, line, "translated_from",
+                f"{quote.translated_from!r} is the language of the text itself (the article's language)",
+            )
+        if quote.same_as and quote.same_as.article == source.id:
+            yield Problem(source.path, line, "same_as.article", "names this quote's own article")
+        key = (quote.speaker, normalize_text(quote.text))
+        if key in seen:
+            where = f"already on line {seen[key]}" if seen[key] != line else "twice on this line"
+            yield Problem(
+                source.path, line, "text",
+                f"the same quote by {quote.speaker!r} is {where}: record a quote once per article",
+            )
+        seen.setdefault(key, line)
 
 
 _QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})

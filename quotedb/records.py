@@ -191,6 +191,14 @@ QuoteText = Annotated[
 ]
 
 
+# A BCP 47 language tag as curators write them: en, ru, pt-BR, zh-Hant.
+Language = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35),
+    Field(description="A BCP 47 language tag, such as en, ru or pt-BR"),
+]
+
+
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -233,6 +241,16 @@ class Article(Record):
         description="Publication date, YYYY-MM-DD"
     )
     url: Optional[Url] = None
+    language: Optional[Language] = Field(
+        None, description="The language the article prints its quotes in (BCP 47, e.g. en); a quote may say otherwise"
+    )
+
+
+class SameAs(Record):
+    """Another report of the same statement, worded differently: its article and how it starts."""
+
+    article: Slug = Field(description="The other report's article id (its file name)")
+    starts: Name = Field(description="The first words of the other report's text, enough to tell it apart")
 
 
 # A slotted dataclass rather than a model: a corpus holds a million of these.
@@ -262,6 +280,18 @@ class Quote:
         description="full, partial (a fragment) or paraphrase (reported speech)"
     )
     text: QuoteText = Field(description="The exact words as printed")
+    language: Optional[Language] = Field(
+        None, description="The language of the words as printed, when not the article's"
+    )
+    translated_from: Optional[Language] = Field(
+        None, description="The language the words were spoken in, when the text is a translation"
+    )
+    original_text: Optional[QuoteText] = Field(
+        None, description="The words as spoken, in the language they were spoken in, when known"
+    )
+    same_as: Optional[SameAs] = Field(
+        None, description="Another report of this statement in other words (a variant or another translation)"
+    )
     notes: Optional[ShortText] = None
 
     # With the speakers registry as validation context ("speakers"), a quote's
@@ -279,6 +309,20 @@ class Quote:
         if info.context and spelled_as is not None and "speaker" in info.data:
             info.context["speakers"].check_spelling(info.data["speaker"], spelled_as)
         return spelled_as
+
+    @field_validator("original_text")
+    @classmethod
+    def _original_of_a_translation(cls, original_text, info: ValidationInfo):
+        if original_text is not None and info.data.get("translated_from") is None:
+            raise ValueError("is only for a translation: say which language it is in with translated_from")
+        return original_text
+
+    @field_validator("translated_from")
+    @classmethod
+    def _another_language(cls, translated_from, info: ValidationInfo):
+        if translated_from is not None and translated_from == info.data.get("language"):
+            raise ValueError(f"{translated_from!r} is the language of the text itself")
+        return translated_from
 
     @field_validator("precision")
     @classmethod

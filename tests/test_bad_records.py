@@ -67,7 +67,7 @@ def test_check_mode_validates_without_writing(tmp_path):
     write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "a.yml": ARTICLE})
     result = run_build("records", "--check", "--output", "quotes.db", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "records are valid: 1 quotes from 1 articles, 2 speakers" in result.stdout
+    assert "records are valid: 1 quotes (1 reports) from 1 articles, 2 speakers" in result.stdout
     assert not (tmp_path / "quotes.db").exists()
     prepare("unknown-speaker", tmp_path)
     result = run_build("records", "--check", cwd=tmp_path)
@@ -188,7 +188,7 @@ def test_what_is_skipped_is_said(tmp_path):
     (records / "f.yml").symlink_to(write_records(tmp_path / "target", {"f.yml": other_quote("A linked file.")}) / "f.yml")
     result = build(tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "built quotes.db: 2 quotes from 2 articles" in result.stdout
+    assert "built quotes.db: 2 quotes (2 reports) from 2 articles" in result.stdout
     assert result.stderr.splitlines() == [
         "records/.e.yml: skipped: a hidden file (warning)",
         "records/.hidden: skipped: a hidden folder (warning)",
@@ -228,7 +228,8 @@ def test_raw_line_separators_keep_the_words_exactly(tmp_path):
     write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "a.yml": article})
     result = build(tmp_path)
     assert result.returncode == 0, result.stderr
-    stored = sqlite3.connect(tmp_path / "quotes.db").execute("select text, record_line from quotes order by record_line")
+    stored = sqlite3.connect(tmp_path / "quotes.db").execute(
+        "select text, record_line from quotes join appearances on appearances.quote_id = quotes.id order by record_line")
     assert stored.fetchall() == [(texts[0], 6), (texts[1], 11)]
 
 
@@ -242,4 +243,4 @@ def test_names_differing_only_by_spacing_are_one_outlet_or_venue(tmp_path):
     conn = sqlite3.connect(tmp_path / "quotes.db")
     assert conn.execute("select name from outlets").fetchall() == [("Test Outlet",)]
     assert conn.execute("select name from venues").fetchall() == [("UN Security Council",)]
-    assert conn.execute("select count(distinct venue_id), count(distinct outlet_id), count(*) from quotes").fetchone() == (1, 1, 2)
+    assert conn.execute("select count(distinct venue_id), count(distinct first_outlet_id), count(*) from quotes").fetchone() == (1, 1, 2)

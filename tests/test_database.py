@@ -14,7 +14,8 @@ from conftest import ARTICLE, RECORDS, SPEAKERS, run_build, write_records
 @pytest.fixture
 def memory_db():
     db = sqlite_utils.Database(memory=True)
-    populate(db, load_records(RECORDS))
+    records = load_records(RECORDS)
+    assert populate(db, records.speakers, records.articles) == ([], [])
     return db
 
 
@@ -24,23 +25,30 @@ def search(conn, query):
 
 
 def test_tables_views_and_indexes(memory_db):
-    assert {"quotes", "speakers", "articles", "outlets", "venues", "quotes_fts", "speakers_fts"} <= set(memory_db.table_names())
-    assert "quote_details" in memory_db.view_names()
+    assert {"quotes", "appearances", "speakers", "articles", "outlets", "venues", "quotes_fts", "speakers_fts"} <= set(
+        memory_db.table_names()
+    )
+    assert {"quote_details", "appearance_details", "quotes_by_relevance"} <= set(memory_db.view_names())
     quotes = memory_db["quotes"]
     assert {fk.column: fk.other_table for fk in quotes.foreign_keys} == {
-        "speaker_id": "speakers", "venue_id": "venues", "reported_via_id": "outlets",
-        "article_id": "articles", "outlet_id": "outlets",
+        "speaker_id": "speakers", "venue_id": "venues", "first_article_id": "articles", "first_outlet_id": "outlets",
+    }
+    assert {fk.column: fk.other_table for fk in memory_db["appearances"].foreign_keys} == {
+        "quote_id": "quotes", "article_id": "articles", "outlet_id": "outlets", "reported_via_id": "outlets",
     }
     indexed = {tuple(index.columns) for index in quotes.indexes}
-    for column in ["kind", "venue_id", "outlet_id", "year", "month", "said"]:
+    for column in ["kind", "venue_id", "first_outlet_id", "year", "month", "said", "language"]:
         assert (column,) in indexed
-    assert ("speaker_id", "kind", "venue_id", "outlet_id", "year", "month") in indexed
+    assert ("speaker_id", "kind", "venue_id", "year", "month", "language") in indexed
+    assert ("quote_id",) in {tuple(index.columns) for index in memory_db["appearances"].indexes}
+    assert memory_db.execute("SELECT count(*) FROM quotes").fetchone() == memory_db.execute(
+        "SELECT count(*) FROM appearances WHERE first").fetchone() == (24,)
     assert memory_db.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
 def test_rows_carry_dates_precision_and_source(memory_db):
     row = memory_db.execute(
-        "SELECT q.said, q.said_precision, q.year, q.month, q.said_wording, d.spelled_as, d.role, d.venue, d.article, d.outlet "
+        "SELECT q.said, q.said_precision, q.year, q.month, d.said_wording, d.spelled_as, d.role, d.venue, d.article, d.outlet "
         "FROM quote_details AS d JOIN quotes AS q USING (id) WHERE q.text LIKE 'In order to%'"
     ).fetchone()
     assert row == ("2023-12-31", "day", 2023, "2023-12", "last Sunday", "Nabenzia", "Russian ambassador to the UN",
@@ -82,7 +90,7 @@ def test_cli_build_is_deterministic(tmp_path):
     for name in ("one.db", "two.db"):
         result = run_build(RECORDS, "--output", tmp_path / name)
         assert result.returncode == 0, result.stderr
-        assert "built" in result.stdout and "24 quotes from 1 articles, 14 speakers" in result.stdout
+        assert "built" in result.stdout and "24 quotes (24 reports) from 1 articles, 14 speakers" in result.stdout
         dumps.append(list(sqlite3.connect(tmp_path / name).iterdump()))
     assert dumps[0] == dumps[1]
     assert len(dumps[0]) > 50
@@ -116,10 +124,11 @@ def test_the_index_built_in_a_second_process_is_the_same(tmp_path, monkeypatch):
     from generate import write_corpus
 
     write_corpus(tmp_path / "records", 3000)
-    records = load_records(tmp_path / "records")
-    database.build_database(records, tmp_path / "serial.db")
+    from quotedb.loading import RecordsReader
+
+    database.build_database(RecordsReader(tmp_path / "records"), tmp_path / "serial.db")
     monkeypatch.setattr(database, "PARALLEL_FTS_FROM", 1)
-    database.build_database(records, tmp_path / "parallel.db")
+    database.build_database(RecordsReader(tmp_path / "records"), tmp_path / "parallel.db")
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["parallel.db", "serial.db"]
     serial, parallel = (sqlite3.connect(tmp_path / name) for name in ("serial.db", "parallel.db"))
     parallel.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('integrity-check')")

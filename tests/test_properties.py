@@ -73,8 +73,9 @@ def test_valid_records_always_build_and_round_trip(tmp_path_factory, quotes):
     conn = sqlite3.connect(directory / "quotes.db")
     conn.row_factory = sqlite3.Row
     rows = conn.execute(
-        "select q.*, v.name as venue, o.name as via from quotes q left join venues v on v.id = q.venue_id "
-        "left join outlets o on o.id = q.reported_via_id order by record_line").fetchall()
+        "select q.*, a.said_wording, a.spelled_as, a.record_line, v.name as venue, o.name as via from quotes q "
+        "join appearances a on a.quote_id = q.id left join venues v on v.id = q.venue_id "
+        "left join outlets o on o.id = a.reported_via_id order by a.record_line").fetchall()
     assert len(rows) == len(quotes)
     for q, row in zip(quotes, rows):
         assert row["speaker_id"] == q["speaker"] and row["kind"] == q["kind"] and row["text"] == q["text"]

@@ -1,0 +1,272 @@
+"""One statement, many reports: the quotes of every article file merged into quotes.
+
+Each quote in an article file is a *report*. Reports are one quote when they have
+the same speaker and the same words once case, quotation-mark style, spacing,
+invisible characters and end punctuation are ignored (`normalize_text`), or when
+a report names another with `same_as` (a variant wording or another translation).
+
+A quote's own facts come from all its reports:
+
+- `said`: the reports agree, or some are less precise forms of the same date
+  ("2023", "2023-12" and "2023-12-31"); the most precise is kept. Two dates that
+  cannot be the same day are an error naming both reports.
+- `venue`, `kind`, `language`, `translated_from`, `original_text`: the reports
+  that give one agree; a report that leaves it out defers to those that give it.
+- Its words, role and notes are those of its first appearance: the report
+  published first (then by article id, then by order in the files).
+
+Everything is done in a staging SQLite database attached as `stage`, so memory
+does not grow with the corpus; `Stage.add` takes one article at a time.
+"""
+
+import difflib
+import hashlib
+import json
+from collections import defaultdict
+
+from .loading import Problem, SourceArticle, normalize_text
+
+STAGING_SCHEMA = """
+CREATE TABLE stage.articles (
+    n INTEGER PRIMARY KEY, id TEXT NOT NULL, title, outlet, author, published, url, language,
+    record_file, path, line
+);
+CREATE TABLE stage.reports (
+    n INTEGER PRIMARY KEY,    -- order read, which is the files' order
+    group_key BLOB NOT NULL,  -- the quote it belongs to: speaker and normalized words, until linked
+    text_key INTEGER NOT NULL,             -- the normalized words alone
+    head_key INTEGER, tail_key INTEGER,    -- speaker and first / last words: variant candidates
+    first_key TEXT NOT NULL,  -- published, article id, n: the order of a quote's reports
+    article_id, path, line, speaker, text, said, said_wording, venue, reported_via, kind,
+    language, translated_from, original_text, notes, spelled_as, role, outlet, published,
+    record_file, same_as_article, same_as_starts
+);
+"""
+
+# One row per quote, in id order: ids follow the date said, then the first appearance.
+GROUPED = """
+CREATE TABLE stage.grouped (
+    id INTEGER PRIMARY KEY, group_key BLOB NOT NULL, first_n INTEGER NOT NULL, reports INTEGER NOT NULL,
+    said, venue, kind, language, translated_from, original_text, disagree INTEGER NOT NULL
+);
+INSERT INTO stage.grouped (group_key, first_n, reports, said, venue, kind, language, translated_from,
+    original_text, disagree)
+SELECT group_key, CAST(substr(first_key, -12) AS INTEGER), reports, said, venue, kind, language,
+    translated_from, original_text, disagree
+FROM (
+    SELECT group_key, min(first_key) AS first_key, count(*) AS reports,
+        max(said) AS said, max(venue) AS venue, max(kind) AS kind, max(language) AS language,
+        max(translated_from) AS translated_from, max(original_text) AS original_text,
+        count(*) > 1 AND (count(DISTINCT said) > 1 OR count(DISTINCT venue) > 1
+            OR count(DISTINCT kind) > 1 OR count(DISTINCT language) > 1
+            OR count(DISTINCT translated_from) > 1 OR count(DISTINCT original_text) > 1) AS disagree
+    FROM stage.reports GROUP BY group_key
+)
+ORDER BY coalesce(said, ''), first_key;
+CREATE UNIQUE INDEX stage.grouped_key ON grouped (group_key);
+"""
+
+VARIANT_WORDS = 5  # reports sharing their speaker and first or last five words are compared
+VARIANT_SIMILARITY = 0.8
+VARIANT_CANDIDATES = 20  # at most this many reports compared per shared beginning or ending
+
+
+def _digest(text: str, size: int) -> bytes:
+    return hashlib.blake2b(text.encode(), digest_size=size).digest()
+
+
+def _number(text: str) -> int:
+    return int.from_bytes(_digest(text, 8), "big", signed=True)
+
+
+class Stage:
+    """The reports of a corpus, staged for merging."""
+
+    def __init__(self, conn, location=":memory:"):
+        self.conn = conn
+        conn.execute("ATTACH DATABASE ? AS stage", [str(location)])
+        conn.execute("PRAGMA stage.journal_mode = OFF")
+        conn.execute("PRAGMA stage.synchronous = OFF")
+        conn.executescript(STAGING_SCHEMA)
+        self.reports = 0
+
+    def add(self, source: SourceArticle):
+        article = source.article
+        outlet = _name(article.outlet)
+        published = article.published.isoformat()
+        self.conn.execute(
+            "INSERT INTO stage.articles VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (source.id, article.title, outlet, article.author, published, article.url,
+             article.language, source.record_file, source.path, source.line),
+        )
+        rows = []
+        for quote, line in zip(source.quotes, source.quote_lines):
+            self.reports += 1
+            words = normalize_text(quote.text)
+            split = words.split()
+            head = tail = None
+            if len(split) >= VARIANT_WORDS:
+                head = _number(f"{quote.speaker}\0{' '.join(split[:VARIANT_WORDS])}")
+                tail = _number(f"{quote.speaker}\0\0{' '.join(split[-VARIANT_WORDS:])}")
+            same_as = quote.same_as
+            rows.append((
+                self.reports, _digest(f"{quote.speaker}\0{words}", 16), _number(words), head, tail,
+                f"{published} {source.id} {self.reports:012d}",
+                source.id, source.path, line, quote.speaker, quote.text, quote.said.value,
+                quote.said_wording, quote.venue and _name(quote.venue),
+                quote.reported_via and _name(quote.reported_via), quote.kind,
+                quote.language or article.language, quote.translated_from, quote.original_text,
+                quote.notes, quote.spelled_as, quote.role, outlet, published, source.record_file,
+                same_as and same_as.article, same_as and same_as.starts,
+            ))
+        self.conn.executemany(f"INSERT INTO stage.reports VALUES ({', '.join('?' * 27)})", rows)
+
+    def merge(self) -> tuple[list, list]:
+        """Group the reports into quotes (`stage.grouped`); returns (problems, warnings)."""
+        conn = self.conn
+        problems = list(self._duplicate_articles())
+        conn.execute("CREATE INDEX stage.reports_group ON reports (group_key)")
+        problems.extend(self._link_variants())
+        conn.executescript(GROUPED)
+        problems.extend(self._disagreements())
+        warnings = list(self._likely_variants()) + list(self._other_speakers())
+        return problems, warnings
+
+    def _duplicate_articles(self):
+        rows = self.conn.execute(
+            "SELECT id, path, line, (SELECT path FROM stage.articles AS first WHERE first.id = a.id ORDER BY n LIMIT 1) "
+            "FROM stage.articles AS a WHERE id IN (SELECT id FROM stage.articles GROUP BY id HAVING count(*) > 1) "
+            "AND n > (SELECT min(n) FROM stage.articles AS first WHERE first.id = a.id)"
+        )
+        for article_id, path, line, first in rows:
+            yield Problem(path, line, "", f"article id {article_id!r} is already used by {first}")
+
+    def _link_variants(self):
+        """Join each report that names another with `same_as` to that report's quote."""
+        links = self.conn.execute(
+            "SELECT n, path, line, speaker, group_key, same_as_article, same_as_starts FROM stage.reports "
+            "WHERE same_as_article IS NOT NULL"
+        ).fetchall()
+        if not links:
+            return
+        self.conn.execute("CREATE INDEX stage.reports_article ON reports (article_id)")
+        parent = {}
+
+        def root(key):
+            while parent.get(key, key) != key:
+                key = parent[key]
+            return key
+
+        for n, path, line, speaker, group_key, article_id, starts in links:
+            candidates = self.conn.execute(
+                "SELECT speaker, group_key, text FROM stage.reports WHERE article_id = ? AND n != ?", [article_id, n]
+            ).fetchall()
+            if not candidates:
+                yield Problem(path, line, "same_as.article", f"no article with id {article_id!r} holds quotes")
+                continue
+            opening = normalize_text(starts)
+            found = [c for c in candidates if normalize_text(c[2]).startswith(opening)]
+            if len(found) != 1:
+                how = "no quote" if not found else f"{len(found)} quotes"
+                yield Problem(
+                    path, line, "same_as.starts",
+                    f"{how} in {article_id!r} start with {starts!r}: give the first words of exactly one",
+                )
+                continue
+            other_speaker, other_key, _ = found[0]
+            if other_speaker != speaker:
+                yield Problem(
+                    path, line, "same_as",
+                    f"names a quote by {other_speaker!r}, not {speaker!r}: a variant has the same speaker",
+                )
+                continue
+            a, b = root(group_key), root(other_key)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+        for key in parent:
+            if root(key) != key:
+                self.conn.execute("UPDATE stage.reports SET group_key = ? WHERE group_key = ?", [root(key), key])
+
+    def _disagreements(self):
+        """Reports of one quote that disagree on its facts; None where they agree."""
+        groups = self.conn.execute("SELECT group_key FROM stage.grouped WHERE disagree").fetchall()
+        for (group_key,) in groups:
+            reports = self.conn.execute(
+                "SELECT path, line, said, venue, kind, language, translated_from, original_text "
+                "FROM stage.reports WHERE group_key = ? ORDER BY first_key", [group_key]
+            ).fetchall()
+            for index, name in enumerate(("said", "venue", "kind", "language", "translated_from", "original_text"), 2):
+                given = [r for r in reports if r[index] is not None]
+                for later in given[1:]:
+                    first = given[0]
+                    if name == "said":
+                        most_precise = max((r[index] for r in given), key=len)
+                        if most_precise.startswith(later[index]) and most_precise.startswith(first[index]):
+                            continue
+                    elif later[index] == first[index]:
+                        continue
+                    yield Problem(
+                        later[0], later[1], name,
+                        f"{later[index]!r} disagrees with {first[index]!r} at {first[0]}:{first[1]}, "
+                        "another report of this quote",
+                    )
+                    break
+
+    def _likely_variants(self):
+        """Quotes by one speaker that begin or end with the same words and are mostly alike,
+        but were not linked with `same_as`."""
+        rows = self.conn.execute(
+            "SELECT group_concat(n) FROM ("
+            "  SELECT r.head_key AS key, g.first_n AS n FROM stage.grouped AS g JOIN stage.reports AS r ON r.n = g.first_n"
+            "  WHERE r.head_key IS NOT NULL"
+            "  UNION ALL"
+            "  SELECT r.tail_key, g.first_n FROM stage.grouped AS g JOIN stage.reports AS r ON r.n = g.first_n"
+            "  WHERE r.tail_key IS NOT NULL"
+            ") GROUP BY key HAVING count(*) > 1"
+        ).fetchall()
+        pairs = set()
+        for (numbers,) in rows:
+            numbers = sorted(map(int, numbers.split(",")))[:VARIANT_CANDIDATES]
+            pairs.update((a, b) for i, a in enumerate(numbers) for b in numbers[i + 1 :])
+        for a, b in sorted(pairs):
+            (first, later) = (self._report(n) for n in (a, b))
+            alike = difflib.SequenceMatcher(None, first["words"], later["words"], autojunk=False)
+            if alike.quick_ratio() >= VARIANT_SIMILARITY and alike.ratio() >= VARIANT_SIMILARITY:
+                yield Problem(
+                    later["path"], later["line"], "text",
+                    f"probably the same quote as {first['path']}:{first['line']}, {alike.ratio():.0%} alike; "
+                    "if it is, say so with same_as",
+                )
+
+    def _report(self, n):
+        path, line, text = self.conn.execute("SELECT path, line, text FROM stage.reports WHERE n = ?", [n]).fetchone()
+        return {"path": path, "line": line, "words": normalize_text(text).split()}
+
+    def _other_speakers(self):
+        rows = self.conn.execute(
+            "SELECT group_concat(n) FROM ("
+            "  SELECT r.text_key AS key, g.first_n AS n FROM stage.grouped AS g JOIN stage.reports AS r ON r.n = g.first_n"
+            ") GROUP BY key HAVING count(*) > 1"
+        ).fetchall()
+        for (numbers,) in rows:
+            first, *others = sorted(map(int, numbers.split(",")))
+            path, line, speaker = self.conn.execute(
+                "SELECT path, line, speaker FROM stage.reports WHERE n = ?", [first]
+            ).fetchone()
+            for n in others:
+                other_path, other_line = self.conn.execute(
+                    "SELECT path, line FROM stage.reports WHERE n = ?", [n]
+                ).fetchone()
+                yield Problem(
+                    other_path, other_line, "text",
+                    f"the same text is attributed to {speaker!r} at {path}:{line}",
+                )
+
+
+def outlets_of(names) -> str:
+    return json.dumps(sorted(set(names)), ensure_ascii=False)
+
+
+def _name(spelling: str) -> str:
+    """Names are compared and stored with their white space normalised."""
+    return " ".join(spelling.split())
