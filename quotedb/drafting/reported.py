@@ -77,10 +77,14 @@ _VERB_HERE = re.compile(rf"\b(?P<verb>{_REPORTING})\b")
 _GERUND = re.compile(r",\s+(?P<verb>saying|adding|arguing|noting|warning|claiming|suggesting|insisting|explaining|"
                      r"stressing|asserting|contending|predicting|promising|acknowledging|admitting)\s+(?:that\s+)?")
 _AFTER_ATTRIBUTION = re.compile(
-    rf",\s+(?:(?P<who>{_PRONOUN_SUBJECT}|{NOMINALS}|{GROUP}|{NAME}|{_BARE_GROUP}|{_DESCRIPTION}){_ASIDE}\s+{_AUXILIARY}(?P<verb>{_REPORTING})"
-    rf"|(?P<verb2>said|says|added|wrote|argued|noted|warned|explained|claimed|insisted|told)\s+(?P<who2>{NOMINALS}|{NAME}))"
+    # ", X said." (or "  X said." where the masked quotation ended with the comma: 'Clinton "is ...," X said.')
+    rf"(?:,\s+|\s{{3,}})(?:(?:[a-z][\w\-]*\s+){{0,2}}(?P<who>{_PRONOUN_SUBJECT}|{NOMINALS}|{GROUP}|{NAME}|{_BARE_GROUP}|{_DESCRIPTION})"
+    rf"{_ASIDE}\s+{_AUXILIARY}(?P<verb>{_REPORTING})"
+    rf"|(?P<verb2>said|says|added|wrote|argued|noted|warned|explained|claimed|insisted|told)\s+(?:[a-z][\w\-]*\s+){{0,2}}(?P<who2>{NOMINALS}|{NAME})"
+    r"(?:,\s+(?:a|an|the|who)\s[^;:\"\u201c\u201d]{0,150})?)"  # ", said Brian Baker, a longtime adviser ..."
     r"\b(?:\s+(?:on|in|at|during|after|before|last|this|yesterday|today|tonight|earlier|later|recently|to|from|"
     r"of|with|about|when|while|as|through|via|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b[^,;:\"\u201c\u201d]{0,80})?"
+    r"(?:,\s+(?:as|while|when|after|before|because|since|though|although|citing|noting|adding)\b[^;:\"\u201c\u201d]{0,150})?"
     r"[.!?]?\s*$")
 _MID_ATTRIBUTION = re.compile(
     rf"^[^,;:]{{12,}}?,\s+(?P<who>{_PRONOUN_SUBJECT}|{NAME}|{NOMINALS}){_ASIDE}\s+(?:also\s+)?(?:said|says|added|adds|argued|argues|"
