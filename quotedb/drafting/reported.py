@@ -189,7 +189,23 @@ _ACT_VERBS = (
     r"recommended|recommends|reiterated|repeated|stressed|emphasized|emphasised|suggested|suggests|"
     r"touted|invoked|invokes|echoed|echoes|addressed|addresses|cautioned\s+against|argued\s+for|argues\s+for"
 )
-_ACT_HERE = re.compile(rf"\b(?P<verb>{_ACT_VERBS})\b")
+# The same acts in progress ("is calling for", "was questioning") or as a participle after the
+# subject's clause (", accusing her of ...").
+_ACT_GERUNDS = (
+    r"criticizing|criticising|attacking|blasting|slamming|praising|defending|denying|rejecting|dismissing|questioning|"
+    r"condemning|denouncing|accusing|blaming|urging|calling\s+for|calling\s+on|calling|citing|mentioning|describing|"
+    r"proposing|endorsing|opposing|welcoming|mocking|ridiculing|challenging|disputing|pointing\s+to|pointing\s+out|"
+    r"referring\s+to|highlighting|touting|discussing|talking\s+about|speaking\s+(?:about|of)|complaining\s+about|"
+    r"warning\s+(?:of|about|against)|demanding|pledging|promising|vowing|threatening|announcing|acknowledging|"
+    r"conceding|admitting|confirming|predicting|raising\s+(?:questions|concerns|doubts)\s+about|lamenting|decrying|"
+    r"bragging\s+about|boasting\s+about|suggesting|stressing|emphasizing|invoking|echoing|asking|pleading\s+for"
+)
+_EXPRESSED = (r"(?:expressed|expresses|voiced|voices|raised|raises|aired)\s+(?:\w+\s+){0,2}?(?:concerns?|misgivings|doubts|"
+              r"skepticism|scepticism|support|opposition|frustration|anger|outrage|alarm|regret|confidence|hope|worries)\s+"
+              r"(?:about|over|for|of|with|at|that)|(?:brags|bragged|boasts|boasted)\s+about|made\s+the\s+case\s+(?:for|against|that)")
+_ACT_HERE = re.compile(rf"\b(?P<verb>{_ACT_VERBS}|{_EXPRESSED})\b|(?P<progressive>\b(?:is|are|was|were|has\s+been|have\s+been)\s+"
+                       rf"(?:also\s+|now\s+|once\s+again\s+|again\s+|still\s+)?)(?P<gerund>{_ACT_GERUNDS})\b|"
+                       rf"(?P<participle>,\s+)(?P<gerund2>{_ACT_GERUNDS})\b")
 
 
 def _fits(span, subject, found) -> bool:
@@ -201,6 +217,20 @@ def _speech_act(text, masked, start, end):
     """'X criticized/urged/called for/cited ...': the object and what follows, as said by the subject."""
     found = []
     for verb in _ACT_HERE.finditer(masked, start, end):
+        if verb.group("progressive") is not None or verb.group("participle") is not None:
+            before = masked[start:verb.start()]
+            after = verb.end() + re.match(r"\s*", masked[verb.end():end]).end()
+            if not re.match(r"[\w\"\u201c]", masked[after:after + 1]) or _NOT_OPENING.match(masked, after) and not re.match(
+                    r"(?:him|them|us|me|to)\b", masked[after:], re.I):
+                continue
+            subject = (_subject(before, start) if verb.group("progressive") is not None
+                       else _sentence_subject(masked, start, verb.start()))
+            if not subject:
+                continue
+            span = _trim(text, after, _content_end(text, masked, after, end))
+            if span and _fits(span, subject, found):
+                found.append((*span, subject))
+            continue
         if re.search(r"\b(?:the|a|an|with|his|her|their|its|of|these|those|such|new|any|no|to|was|were|is|are|be|been|being|[a-z]+'s)\s+$",
                      masked[max(start, verb.start() - 20):verb.start()], re.I):
             continue  # a noun or a passive ("the calls", "was questioned"), not what the subject said
