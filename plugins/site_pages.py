@@ -1,6 +1,7 @@
 """The pages people land on, beyond Datasette's own: quotation cards on the quotes
 table (templates/table-quotes-quotes.html), the list of every speaker (/speakers),
-Atom feeds per speaker (/speaker/<id>.atom) and per search (/search.atom?q=words),
+Atom feeds per speaker (/speaker/<id>.atom), per search (/search.atom?q=words) and of
+the newest quotes (/newest.atom),
 the site's own stylesheet and script (plugins/static/), and the filters the
 templates use to write dates and kinds for people.
 
@@ -9,6 +10,7 @@ like, which describe one appearance of a quote and may move). Everything from th
 data is escaped by the templates' autoescape, or by xml escaping in the feeds.
 """
 
+import functools
 import json
 import re
 from datetime import datetime, timezone
@@ -299,6 +301,40 @@ async def search_feed(datasette, request):
     ))
 
 
+async def newest_feed(datasette):
+    db = await quotes_database(datasette)
+    ids = [row["id"] for row in await db.execute(f"select id from quotes order by id desc limit {FEED_ENTRIES}")]
+    return _atom_response(atom_feed(datasette, "Newest quotes (quotedb)", "/newest.atom", "/", await quote_details(db, ids)))
+
+
+def _guard_datasette_atom():
+    """datasette-atom 0.9 answers 500 to rows it cannot make a feed of (none: max() of
+    nothing; an atom_updated that is no date), which anyone can send with ?sql=. Its
+    renderer is wrapped, before Datasette registers it, to answer 400 instead (a
+    Response it returned would get the query's status, 200)."""
+    try:
+        import datasette_atom
+        from datasette.views.base import DatasetteError
+    except ImportError:
+        return
+    original = datasette_atom.render_atom
+    if getattr(original, "quotedb_guarded", False):
+        return
+
+    @functools.wraps(original)  # the same parameters: Datasette passes them by name
+    def render_atom(*args, **kwargs):
+        try:
+            return original(*args, **kwargs)
+        except (ValueError, TypeError, OverflowError) as error:
+            raise DatasetteError(f"These rows make no Atom feed: {error}", status=400)
+
+    render_atom.quotedb_guarded = True
+    datasette_atom.render_atom = render_atom
+
+
+_guard_datasette_atom()
+
+
 @hookimpl
 def register_routes():
     return [
@@ -307,5 +343,6 @@ def register_routes():
         (r"^/speaker/?$", speakers_redirect),
         (r"^/speaker/(?P<id>[a-z0-9-]+)\.atom$", speaker_feed),
         (r"^/search\.atom$", search_feed),
+        (r"^/newest\.atom$", newest_feed),
     ]
 

@@ -574,7 +574,7 @@ def atom_entries(text):
 
 
 @pytest.mark.parametrize("path,count", [
-    ("/speaker/vassily-nebenzia.atom", 2), ("/speaker/viktor-yahun.atom", 5),
+    ("/speaker/vassily-nebenzia.atom", 2), ("/speaker/viktor-yahun.atom", 5), ("/newest.atom", 24),
     ("/search.atom?q=Nabenzia", 2), ("/search.atom?q=people", None), ("/search.atom?q=zzzznothing", 0),
 ])
 def test_feeds_have_absolute_links_from_site_url_never_the_host_header(public_site, path, count):
@@ -642,3 +642,19 @@ def test_site_script_and_stylesheet_are_served_by_the_site(client):
     assert html.index("/-/static-site/quotedb-site.js") < html.index('<script src="/-/static-plugins/datasette_vega/')
     assert html.index("/-/quotedb.css") < html.index("/-/static-site/quotedb-site.css")  # ours last: wins ties
     assert "export-links-no-chart" in client.get("/-/static-site/quotedb-site.js").text
+
+
+@pytest.mark.parametrize("sql", [
+    "select 'a' as atom_id, 'b' as atom_title, '2024-01-01T00:00:00Z' as atom_updated where 0",  # no row
+    "select 'a' as atom_id, 'b' as atom_title, 'not a date' as atom_updated",
+])
+def test_datasette_atom_answers_400_not_500_to_rows_that_make_no_feed(client, sql):
+    response = client.get(f"/quotes.atom?sql={urlquote(sql)}")
+    assert response.status_code == 400 and "make no Atom feed" in response.text
+
+
+def test_home_page_offers_the_newest_quotes_feed_and_every_speaker(client):
+    html = client.get("/").text
+    assert '<a class="feed-link" href="/newest.atom">Follow new quotes (Atom feed)</a>' in html
+    assert '<link rel="alternate" type="application/atom+xml" title="Newest quotes" href="/newest.atom">' in html
+    assert '<a href="/speakers">Every speaker</a>' in html
