@@ -219,7 +219,7 @@ def _speech_act(text, masked, start, end):
     for verb in _ACT_HERE.finditer(masked, start, end):
         if verb.group("progressive") is not None or verb.group("participle") is not None:
             before = masked[start:verb.start()]
-            after = verb.end() + re.match(r"\s*", masked[verb.end():end]).end()
+            after = verb.end() + re.match(r"\s*(?:that\s+)?", masked[verb.end():end]).end()
             if not re.match(r"[\w\"\u201c]", masked[after:after + 1]) or _NOT_OPENING.match(masked, after) and not re.match(
                     r"(?:him|them|us|me|to)\b", masked[after:], re.I):
                 continue
