@@ -145,9 +145,17 @@ class Mention:
     new: bool = False  # the person's first mention by full name
 
 
+@functools.lru_cache(maxsize=16)
 def _masked(text: str) -> str:
-    """The text with what stands inside quotation marks blanked out (names there are not mentions)."""
-    return re.sub(r"\u201c[^\u201c\u201d\n]*\u201d|\"[^\"\n]*\"", lambda m: " " * len(m.group(0)), text)
+    """The text with its quotations (as `find_quotations` reads them, mixed marks and all) blanked
+    out: names there are not mentions, verbs there are not the writer's."""
+    from .quotations import find_quotations
+
+    chars = list(text)
+    for quote in find_quotations(text):
+        if text[quote.end - 1] in "\"\u201d" and text[quote.start] in "\"\u201c":  # closed, and not a headline's ‘...’
+            chars[quote.start:quote.end] = " " * (quote.end - quote.start)
+    return "".join(chars)
 
 
 def _not_name_word(word: str) -> bool:
