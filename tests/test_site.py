@@ -30,7 +30,12 @@ def test_table_default_sort_facets_and_counts(client):
     data = client.json("/quotes/quotes.json?_facet_size=50")
     assert data["human_description_en"] == "sorted by id descending"  # ids follow the date said
     facets = data["facet_results"]
-    assert list(facets) == ["speaker_id", "kind", "venue_id", "outlet_id", "year", "month"]
+    assert list(facets) == ["speaker_id", "kind", "venue_id", "outlets", "year", "month", "language"]
+    outlets = {item["value"]: item["count"] for item in facets["outlets"]["results"]}
+    assert outlets == {"World Socialist Web Site": 24}
+    assert facets["outlets"]["results"][0]["toggle_url"].endswith(
+        "outlets__arraycontains=World+Socialist+Web+Site")
+    assert {item["value"]: item["count"] for item in facets["language"]["results"]} == {"en": 24}
     kinds = {item["value"]: item["count"] for item in facets["kind"]["results"]}
     assert kinds == {"full": 8, "partial": 8, "paraphrase": 8}
     speakers = {item["label"]: item["count"] for item in facets["speaker_id"]["results"]}
@@ -418,7 +423,8 @@ def test_home_page_is_a_way_into_the_quotes(client):
     # most quoted, and ways in by outlet, venue and year, with their counts
     assert '<li><a href="/speaker/viktor-yahun">Viktor Yahun</a> <span class="count">5</span></li>' in html
     assert html.index("/speaker/viktor-yahun") < html.index('id="home-outlets"')
-    assert '<a href="/quotes/quotes?outlet_id=2">World Socialist Web Site</a> <span class="count">24</span>' in html
+    assert ('<a href="/quotes/quotes?outlets__arraycontains=World%20Socialist%20Web%20Site">World Socialist Web Site</a>'
+            ' <span class="count">24</span>') in html
     assert '<a href="/quotes/quotes?venue_id=' in html and ">Espresso TV</a> <span class=\"count\">5</span>" in html
     assert html.index('href="/quotes/quotes?year=2024">2024</a>') < html.index('href="/quotes/quotes?year=2023">2023</a>')
     assert 'href="/quotes.db" download>Download the whole database</a>' in html
@@ -429,10 +435,11 @@ def test_home_page_is_a_way_into_the_quotes(client):
 
 def test_home_page_links_lead_where_they_say(client):
     html = client.get("/").text
-    assert client.json("/quotes/quotes.json?outlet_id=2&_size=0")["filtered_table_rows_count"] == 24
+    assert client.json("/quotes/quotes.json?outlets__arraycontains=World%20Socialist%20Web%20Site&_size=0")[
+        "filtered_table_rows_count"] == 24
     assert client.json("/quotes/quotes.json?year=2023&_size=0")["filtered_table_rows_count"] == 3
     assert client.get("/quotes/most_quoted").status_code == 200
-    assert client.json("/.json")["quotes"]["tables_count"] == 5  # the index's JSON is Datasette's own
+    assert client.json("/.json")["quotes"]["tables_count"] == 6  # the index's JSON is Datasette's own
     assert 'href="/speakers?sort=quotes">Everyone, by number of quotes</a>' in html
 
 
@@ -451,7 +458,7 @@ def facet_titles_and_items(html):
 
 def test_facets_have_plain_titles_and_names(client):
     facets = dict(facet_titles_and_items(client.get("/quotes/quotes").text))
-    assert set(facets) == {"Speaker", "Kind", "Venue", "Outlet", "Year", "Month"}
+    assert set(facets) == {"Speaker", "Kind", "Venue", "Outlet", "Year", "Month", "Language"}
     assert "Vassily Nebenzia" in facets["Speaker"] and "vassily-nebenzia" not in facets["Speaker"]
     assert "Espresso TV" in facets["Venue"] and facets["Outlet"] == ["World Socialist Web Site"]
     searched = dict(facet_titles_and_items(client.get("/quotes/quotes?_search=Nabenzia").text))
@@ -461,7 +468,8 @@ def test_facets_have_plain_titles_and_names(client):
 def test_empty_facets_are_not_shown(client):
     # Russian media's one quote has no venue and no date: no Venue, Year or Month facet
     facets = facet_titles_and_items(client.get("/quotes/quotes?speaker_id=russian-media").text)
-    assert facets == [("Speaker", ["Russian media"]), ("Outlet", ["World Socialist Web Site"]), ("Kind", ["paraphrase"])]
+    assert facets == [("Speaker", ["Russian media"]), ("Outlet", ["World Socialist Web Site"]), ("Kind", ["paraphrase"]),
+                      ("Language", ["en"])]
     assert 'class="facet-info' not in client.get("/quotes/quotes?_search=zzzznothing").text
 
 

@@ -1,0 +1,257 @@
+"""One statement, many reports: the same quote in several article files is one quote
+with an appearance for each report (issue 11). Built from record files with
+build_db.py and read through Datasette's own client, as a user would."""
+
+import sqlite3
+from urllib.parse import quote as urlquote
+
+import pytest
+
+from conftest import SPEAKERS, SiteClient, run_build, write_records
+
+FIRST = """\
+article:
+  title: Ambassador speaks at the Council
+  outlet: First Wire
+  published: 2024-01-02
+  language: en
+quotes:
+  - speaker: vassily-nebenzia
+    spelled_as: Vasily Nabenzia
+    role: Russian ambassador to the UN
+    said: 2023-12
+    venue: UN Security Council
+    translated_from: ru
+    original_text: "Чтобы увеличить число жертв, они применили кассетные боеприпасы"
+    kind: full
+    text: "In order to increase the number of casualties they used cluster munitions,"
+"""
+
+SECOND = """\
+article:
+  title: What was said in New York
+  outlet: Second Herald
+  published: 2024-01-05
+  language: en
+quotes:
+  - speaker: vassily-nebenzia
+    spelled_as: Nabenzia
+    role: Moscow's envoy
+    said: 2023-12-31
+    said_wording: last Sunday
+    kind: full
+    text: "“In order to increase the number of casualties they used cluster munitions.”"
+  - speaker: vassily-nebenzia
+    said: 2023-12-31
+    kind: full
+    text: "To raise the toll of the terrorist attack they resorted to cluster bombs"
+    same_as:
+      article: 2024-01-02-first
+      starts: In order to increase
+"""
+
+# Reported first, though its file sorts last: first appearance goes by publication.
+EARLIEST = """\
+article:
+  title: Breaking from the Council
+  outlet: Third Post
+  published: 2024-01-01
+quotes:
+  - speaker: vassily-nebenzia
+    said: 2023-12-31
+    kind: full
+    text: "in order to increase the number of casualties they used cluster munitions"
+"""
+
+
+def build(tmp_path, files):
+    records = write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, **files})
+    result = run_build(records, "--output", tmp_path / "quotes.db")
+    return result, tmp_path / "quotes.db"
+
+
+@pytest.fixture(scope="module")
+def merged(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("merged")
+    result, db = build(tmp_path, {
+        "2024/2024-01-02-first.yml": FIRST, "2024/2024-01-05-second.yml": SECOND,
+        "2024/2024-01-09-third.yml": EARLIEST,
+    })
+    assert result.returncode == 0, result.stderr
+    client = SiteClient(db)
+    yield result, db, client
+    client.close()
+
+
+def test_one_quote_in_three_files_is_one_quote_with_three_appearances(merged):
+    result, db, client = merged
+    assert "built" in result.stdout and "1 quotes (4 reports) from 3 articles" in result.stdout
+    (quote,) = client.json("/quotes/quotes.json?_shape=array")
+    # its words are those of its first appearance, the earliest published (Third Post, 1 January)
+    assert quote["text"] == "in order to increase the number of casualties they used cluster munitions"
+    assert (quote["reports"], quote["first_published"], quote["first_article_id"]) == (4, "2024-01-01", "2024-01-09-third")
+    assert quote["outlets"] == '["First Wire","Second Herald","Third Post"]'
+    reports = client.json(f"/quotes/appearance_details.json?quote_id={quote['id']}&_sort=published&_shape=array")
+    assert [(r["outlet"], r["first"], r["variant"]) for r in reports] == [
+        ("Third Post", 1, 0), ("First Wire", 0, 0), ("Second Herald", 0, 0), ("Second Herald", 0, 1),
+    ]
+    # what each report says stays with the report
+    assert [r["spelled_as"] for r in reports] == [None, "Vasily Nabenzia", "Nabenzia", None]
+    assert [r["role"] for r in reports][1:3] == ["Russian ambassador to the UN", "Moscow's envoy"]
+    assert reports[2]["said_wording"] == "last Sunday"
+    assert reports[1]["text"] == "In order to increase the number of casualties they used cluster munitions,"
+
+
+def test_a_less_precise_date_defers_to_the_most_precise(merged):
+    _, db, _ = merged
+    conn = sqlite3.connect(db)
+    assert conn.execute("select said, said_precision, year, month from quotes").fetchone() == (
+        "2023-12-31", "day", 2023, "2023-12")
+    # the venue only one report gives, and the language only one gives, are the quote's
+    assert conn.execute("select venues.name, language, translated_from from quotes join venues on venues.id = venue_id"
+                        ).fetchone() == ("UN Security Council", "en", "ru")
+    assert [row[0] for row in conn.execute("select said from appearances order by id")] == [
+        "2023-12", "2023-12-31", "2023-12-31", "2023-12-31"]
+
+
+def test_search_finds_it_by_any_spelling_its_original_words_and_a_variant_wording(merged):
+    _, _, client = merged
+    for words in ["Nabenzia", "Vasily", "Nebenzia", "кассетные", "cluster bombs", "toll"]:
+        rows = client.json(f"/quotes/quotes.json?_search={urlquote(words)}&_shape=array")
+        assert [row["reports"] for row in rows] == [4], words
+    assert client.json("/quotes/quotes.json?_search=nowhere&_shape=array") == []
+
+
+def test_the_outlet_facet_counts_a_quote_once_in_each_outlet(merged):
+    _, _, client = merged
+    data = client.json("/quotes/quotes.json?_facet_size=10")
+    outlets = {item["value"]: item["count"] for item in data["facet_results"]["outlets"]["results"]}
+    assert outlets == {"First Wire": 1, "Second Herald": 1, "Third Post": 1}  # Second Herald's two reports: once
+    assert {i["value"]: i["count"] for i in data["facet_results"]["language"]["results"]} == {"en": 1}
+    # counted live once filtered, the same way
+    filtered = client.json("/quotes/quotes.json?_facet_size=10&speaker_id=vassily-nebenzia")
+    assert {i["value"]: i["count"] for i in filtered["facet_results"]["outlets"]["results"]} == outlets
+    chosen = client.json("/quotes/quotes.json?outlets__arraycontains=Second%20Herald&_shape=array")
+    assert len(chosen) == 1
+    assert client.json("/quotes/quotes.json?outlets__arraycontains=Nobody&_shape=array") == []
+
+
+def test_the_quote_page_lists_every_report_first_marked_and_compares_the_variant(merged):
+    _, _, client = merged
+    html = client.get("/quotes/quotes/1").text
+    assert "Reported in 4 articles" in html
+    first = html.index('class="first-appearance"')
+    assert "<strong>First appearance:</strong> Third Post" in html[first:first + 200]
+    assert html.count("Cite this report") == 4
+    # the variant beside the quote, word by word
+    assert 'id="variant-' in html
+    assert "<del>in order to increase the number of casualties they used cluster munitions</del>" not in html
+    assert "<del>in order</del> to <del>increase</del> the <del>number</del> of <del>casualties</del>" in html
+    assert "To <ins>raise</ins> the <ins>toll</ins> of <ins>the terrorist attack</ins> they <ins>resorted to</ins>" in html
+    assert "cluster <del>munitions</del>" in html and "cluster <ins>bombs</ins>" in html
+    # the language spoken and the original words
+    assert 'a translation: spoken in <span class="language-tag">ru</span>' in html
+    assert '<blockquote lang="ru">Чтобы увеличить число жертв' in html
+
+
+def test_a_citation_cites_the_first_appearance_or_the_report_asked_for(merged):
+    _, _, client = merged
+    first = client.get("/quotes/quotes/1.citation").text
+    assert "*Third Post*" in first and "First Wire" not in first
+    (report,) = client.json("/quotes/appearances.json?outlet_id=1&_shape=array")  # First Wire
+    asked = client.get(f"/quotes/quotes/1.citation?appearance={report['id']}").text
+    assert "*First Wire*" in asked and "Third Post" not in asked
+    assert "Vassily Nebenzia, Russian ambassador to the UN" in asked
+    assert "In order to increase the number of casualties they used cluster munitions," in asked
+    # an appearance of another quote, or nonsense, cites the first appearance
+    for other in ["999", "x", "\u00b9", "9" * 40]:
+        assert client.get(f"/quotes/quotes/1.citation?appearance={urlquote(other)}").text == first
+
+
+def test_the_card_says_who_reported_it_first(merged):
+    _, _, client = merged
+    html = client.get("/").text
+    assert "reported by 3 outlets, first by Third Post on 1 January 2024" in html
+
+
+def test_reports_that_disagree_on_the_date_are_an_error_naming_both(tmp_path):
+    # 2023-12 (First Wire) and 2023-11-30 (Third Post) cannot be the same day
+    third = EARLIEST.replace("said: 2023-12-31", "said: 2023-11-30")
+    result, db = build(tmp_path, {"2024/2024-01-02-first.yml": FIRST, "2024/2024-01-09-third.yml": third})
+    assert result.returncode == 1 and not db.exists()
+    assert (f"{tmp_path}/records/2024/2024-01-02-first.yml:7: said: '2023-12' disagrees with '2023-11-30' at "
+            f"{tmp_path}/records/2024/2024-01-09-third.yml:6, another report of this quote") in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_likely_variant_warns_and_still_builds(tmp_path):
+    near = EARLIEST.replace("they used cluster munitions", "they then used cluster munitions")
+    result, db = build(tmp_path, {"2024/2024-01-02-first.yml": FIRST, "2024/2024-01-09-third.yml": near})
+    assert result.returncode == 0, result.stderr
+    assert (f"{tmp_path}/records/2024/2024-01-09-third.yml:6: text: probably the same quote as "
+            f"{tmp_path}/records/2024/2024-01-02-first.yml:7, 96% alike; if it is, say so with same_as (warning)"
+            ) in result.stderr
+    assert sqlite3.connect(db).execute("select count(*) from quotes").fetchone() == (2,)
+    # linked, it is one quote and the warning is gone
+    linked = near.replace("    text:", "    same_as: {article: 2024-01-02-first, starts: In order}\n    text:")
+    result, db = build(tmp_path, {"2024/2024-01-02-first.yml": FIRST, "2024/2024-01-09-third.yml": linked})
+    assert result.returncode == 0, result.stderr
+    assert "probably the same quote" not in result.stderr
+    assert sqlite3.connect(db).execute("select count(*), sum(reports) from quotes").fetchone() == (1, 2)
+
+
+@pytest.mark.parametrize("same_as, message", [
+    ("{article: 2024-01-02-nowhere, starts: In order}", "same_as.article: no article with id '2024-01-02-nowhere' holds quotes"),
+    ("{article: 2024-01-02-first, starts: Nothing like it}", "same_as.starts: no quote in '2024-01-02-first' start with 'Nothing like it'"),
+    ("{article: 2024-01-09-third, starts: In order}", "same_as.article: names this quote's own article"),
+    ("{article: 2024-01-02-first}", "same_as.starts: required field is missing"),
+])
+def test_a_bad_same_as_is_a_located_error(tmp_path, same_as, message):
+    linked = EARLIEST.replace("they used", "then they used").replace(
+        "    text:", f"    same_as: {same_as}\n    text:")
+    result, db = build(tmp_path, {"2024/2024-01-02-first.yml": FIRST, "2024/2024-01-09-third.yml": linked})
+    assert result.returncode == 1 and not db.exists(), result.stderr
+    assert f"records/2024/2024-01-09-third.yml:" in result.stderr and message in result.stderr
+
+
+def test_a_variant_by_another_speaker_is_refused(tmp_path):
+    other = EARLIEST.replace("vassily-nebenzia", "russian-authorities").replace(
+        "    text:", "    same_as: {article: 2024-01-02-first, starts: In order}\n    text:")
+    result, _ = build(tmp_path, {"2024/2024-01-02-first.yml": FIRST, "2024/2024-01-09-third.yml": other})
+    assert result.returncode == 1
+    assert "same_as: names a quote by 'vassily-nebenzia', not 'russian-authorities'" in result.stderr
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("language", "English", "language: "),
+    ("translated_from", "en", "translated_from: 'en' is the language of the text itself"),
+])
+def test_language_fields_are_checked(tmp_path, field, value, message):
+    bad = EARLIEST.replace("  published: 2024-01-01", "  published: 2024-01-01\n  language: en").replace(
+        "    kind: full", f"    {field}: {value}\n    kind: full")
+    result, _ = build(tmp_path, {"2024/2024-01-09-third.yml": bad})
+    assert result.returncode == 1 and message in result.stderr, result.stderr
+
+
+def test_original_words_need_the_language_they_were_spoken_in(tmp_path):
+    bad = EARLIEST.replace("    kind: full", "    original_text: Чтобы\n    kind: full")
+    result, _ = build(tmp_path, {"2024/2024-01-09-third.yml": bad})
+    assert result.returncode == 1
+    assert "original_text: is only for a translation: say which language it is in with translated_from" in result.stderr
+
+
+def test_the_order_of_files_does_not_change_ids_or_first_appearances(tmp_path):
+    dumps = []
+    for names in (("a", "b", "c"), ("c", "b", "a")):
+        files = {f"2024/{n}-{suffix}.yml": text for n, (suffix, text) in zip(
+            names, [("first", FIRST.replace("2024-01-02-first", f"{names[0]}-first")),
+                    ("second", SECOND.replace("2024-01-02-first", f"{names[0]}-first")),
+                    ("third", EARLIEST)])}
+        result, db = build(tmp_path / "-".join(names), files)
+        assert result.returncode == 0, result.stderr
+        conn = sqlite3.connect(db)
+        dumps.append(conn.execute(
+            "select quotes.id, quotes.text, quotes.said, reports, first_published, outlets, outlets.name, first, variant "
+            "from quotes join appearances on quote_id = quotes.id join outlets on outlets.id = outlet_id "
+            "order by appearances.published, outlets.name, variant").fetchall())
+    assert dumps[0] == dumps[1]
