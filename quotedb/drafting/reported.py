@@ -121,6 +121,16 @@ def _trim(text, start, end):
     return start, end
 
 
+def _after_attribution(sentence: str):
+    """_AFTER_ATTRIBUTION.search, tried only where it can start (a comma, the end of a blanked
+    quotation): the same leftmost match, without trying every position of a long sentence."""
+    for start in re.finditer(r",\s|\s{3}", sentence):
+        match = _AFTER_ATTRIBUTION.match(sentence, start.start())
+        if match:
+            return match
+    return None
+
+
 def _how(who: str) -> str:
     """How a speaker is given: a name, a pronoun, a nominal ("the spokesman") or a description."""
     if re.fullmatch(_PRONOUN_SUBJECT, who):
@@ -272,7 +282,7 @@ def _in_sentence(text, masked, start, end):
         span = _trim(text, start, start + match.start())  # "Lenox was a juggernaut, Mr. Clarke said, until ..."
         if span:
             return [(*span, speaker(match, "who"))]
-    match = _AFTER_ATTRIBUTION.search(sentence)
+    match = _after_attribution(sentence)
     if match:
         span = _trim(text, start, start + match.start())
         if span and not re.search(r"[\"\u201c\u201d]", masked[start:start + match.start()]):
