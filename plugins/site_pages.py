@@ -61,6 +61,20 @@ def in_facet_order(facets):
     return sorted(facets, key=lambda facet: order.index(facet["name"]) if facet["name"] in order else len(order))
 
 
+LANGUAGES = {
+    "ar": "Arabic", "be": "Belarusian", "de": "German", "en": "English", "es": "Spanish", "fa": "Persian",
+    "fr": "French", "he": "Hebrew", "hi": "Hindi", "it": "Italian", "ja": "Japanese", "ko": "Korean",
+    "pl": "Polish", "pt": "Portuguese", "ru": "Russian", "tr": "Turkish", "uk": "Ukrainian", "zh": "Chinese",
+}
+
+
+def language_for_people(tag):
+    """A BCP 47 tag as a name where it is a common language ('ru' -> 'Russian'), else the tag."""
+    if not tag:
+        return ""
+    return LANGUAGES.get(str(tag).split("-")[0].lower(), str(tag))
+
+
 def kind_for_people(kind):
     return KINDS.get(kind, kind or "")
 
@@ -109,6 +123,7 @@ async def quote_details(db, ids):
 def prepare_jinja2_environment(env):
     env.filters["said_for_people"] = said_for_people
     env.filters["kind_for_people"] = kind_for_people
+    env.filters["language_for_people"] = language_for_people
     env.filters["in_facet_order"] = in_facet_order
     env.globals["facet_titles"] = FACET_TITLES
 

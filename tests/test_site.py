@@ -666,3 +666,11 @@ def test_home_page_offers_the_newest_quotes_feed_and_every_speaker(client):
     assert '<a class="feed-link" href="/newest.atom">Follow new quotes (Atom feed)</a>' in html
     assert '<link rel="alternate" type="application/atom+xml" title="Newest quotes" href="/newest.atom">' in html
     assert '<a href="/speakers">Every speaker</a>' in html
+
+
+def test_cards_name_the_language_and_do_not_link_a_quote_to_itself(client):
+    search = client.get("/quotes/quotes?_search=Nabenzia").text
+    assert "&middot; translated from Russian</span>" in search  # translated_from: ru
+    assert search.count('class="quote-card-link"') == 2
+    page = client.get("/quotes/quotes/19").text
+    assert '<li class="quote-card">' in page and 'class="quote-card-link" href="/quotes/quotes/19"' not in page
