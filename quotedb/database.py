@@ -209,7 +209,7 @@ INDEXES = {
         ("speaker_id",),  # also gives a speaker's quotes newest first (rowid order)
         # A speaker's quotes with the default facet columns: a page filtered by
         # speaker counts those facets from this index alone, not from the rows.
-        ("speaker_id", "kind", "venue_id", "year", "month", "language"),
+        ("speaker_id", "kind", "venue_id", "year", "month", "language", "outlets"),
         ("kind",), ("venue_id",), ("first_outlet_id",), ("year",), ("month",), ("said",),
         ("first_article_id",), ("language",),
     ],
