@@ -75,6 +75,7 @@ def draft_record(text, published, outlet, speakers=(), title=None, author=None, 
         f"  author: {_yaml(author)}" if author else "  # author: FILL-ME or delete",
         f"  published: {published.isoformat()}",
         f"  url: {_yaml(url)}" if url else "  # url: FILL-ME when known",
+        "  language: en  # the drafter reads English; where a speaker spoke another language, add translated_from",
         "quotes:",
     ]
     for quote in attributed:
