@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.utils.asgi import NotFound, Response
+from markupsafe import Markup, escape
 
 STATIC = Path(__file__).parent / "static"
 STATIC_FILES = {
@@ -154,6 +155,24 @@ def extra_template_vars(view_name, database, table, request, datasette):
         "form_args": [(k, v) for k, v in pairs if k not in ("_search", "_next")],
         "search_feed_url": datasette.urls.path("/search.atom") + "?" + urlencode({"q": search}) if search else None,
     }
+
+
+MARKED = re.compile("\u27e6([^\u27e6\u27e7]*)\u27e7")  # the canned search's highlight() markers
+
+
+@hookimpl(tryfirst=True)  # before quote_display's marks, which would show the list as JSON
+def render_cell(value, column, table):
+    """The canned `search` query's `names` (a JSON list of a speaker's names, matches
+    marked) as the names, separated by commas; escaped, then the marks made <mark>."""
+    if table is not None or column != "names" or not isinstance(value, str) or not value.startswith("["):
+        return None
+    try:
+        names = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        return None
+    return Markup(MARKED.sub(r"<mark>\1</mark>", str(escape(", ".join(names)))))
 
 
 # --- Stylesheet and script --------------------------------------------------------

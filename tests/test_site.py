@@ -674,3 +674,9 @@ def test_cards_name_the_language_and_do_not_link_a_quote_to_itself(client):
     assert search.count('class="quote-card-link"') == 2
     page = client.get("/quotes/quotes/19").text
     assert '<li class="quote-card">' in page and 'class="quote-card-link" href="/quotes/quotes/19"' not in page
+
+
+def test_canned_search_shows_names_as_names_not_json(client):
+    html = client.get("/quotes/search?q=Nabenzia").text
+    assert '<td class="col-names">Vasily Nebenzia, Vasily Nebenzya, Vasily <mark>Nabenzia</mark>, ' in html
+    assert '[&#34;Vasily' not in html and '["Vasily' not in html
