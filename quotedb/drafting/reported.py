@@ -56,7 +56,8 @@ _NOT_OPENING = re.compile(
     r"earlier|later|last|next|was|is|were|are|would|will|had|has|have|not|nothing|yes|no|goodbye|hello|again|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|recently|instead|"
     r"when|while|because|through|via|under|over|against|afterward|afterwards|privately|then|now|here|there(?=[,.])|"
-    r"him|them|us|me|something|anything|little|much|very|just|only|please|thanks|thank|sorry|otherwise)\b", re.I)
+    r"him|them|us|me|something|anything|little|much|very|just|only|please|thanks|thank|sorry|otherwise|"
+    r"into|onto|up|out|off|back|down|away|until|unless|whereas|several\s+(?:months|weeks|days|years|hours))\b", re.I)
 _BARE_GROUP = (r"(?:[A-Za-z][\w'’\-]*\s+){0,3}(?:activists|officials|analysts|experts|lawmakers|leaders|advocates|"
                r"critics|supporters|opponents|aides|members|officers|investigators|prosecutors|researchers|scientists|economists|"
                r"strategists|advisers|advisors|sources|residents|voters|witnesses|police|authorities|Democrats|Republicans)")
@@ -218,6 +219,16 @@ _ACT_HERE = re.compile(rf"\b(?P<verb>{_ACT_VERBS}|{_EXPRESSED})\b|(?P<progressiv
                        rf"(?P<participle>,\s+)(?P<gerund2>{_ACT_GERUNDS})\b")
 
 
+_INFINITIVE = re.compile(r"(?:promise|pledge|vow|threaten|urge|ask|demand|propose|call|decline|refuse)", re.I)  # "vowed to ..."
+# An introductory phrase is no statement: "During his years in office, Mr. Obama said, ...".
+_INTRODUCTORY = re.compile(r"(?:[A-Z][a-z]+ing|During|Like|Unlike|In|At|On|After|Before|With|Without|For|From|Since|As|When|While|"
+                           r"Despite|Although|Though|If|Asked|Once|Until|Under|Over|Through|Throughout|Amid|Among|By|To)\b")
+
+
+def _introductory(text, span) -> bool:
+    return bool(span) and bool(_INTRODUCTORY.match(text, span[0])) and "," not in text[span[0]:span[1]]
+
+
 def _fits(span, subject, found) -> bool:
     """A statement beside those found, or inside one whose content holds its speaker ("X said Y denied Z")."""
     return all(span[1] <= f[0] or span[0] >= f[1] or (f[0] <= subject[2][0] and span[1] <= f[1]) for f in found)
@@ -245,8 +256,8 @@ def _speech_act(text, masked, start, end):
                      masked[max(start, verb.start() - 20):verb.start()], re.I):
             continue  # a noun or a passive ("the calls", "was questioned"), not what the subject said
         after = verb.end() + re.match(r"\s*", masked[verb.end():end]).end()
-        if not re.match(r"[\w\"\u201c]", masked[after:after + 1]) or _NOT_OPENING.match(masked, after) and not re.match(
-                r"(?:him|them|us|me|to)\b", masked[after:], re.I):
+        if not re.match(r"[\w\"\u201c]", masked[after:after + 1]) or _NOT_OPENING.match(masked, after) and not (
+                re.match(r"(?:him|them|us|me)\b", masked[after:], re.I) or re.match(r"to\s", masked[after:]) and _INFINITIVE.match(verb.group("verb"))):
             continue
         subject = _subject(masked[start:verb.start()], start)
         if not subject and re.search(r"(?:,\s*|\s)(?:and|but)\s+(?:[a-z]+ly\s+|also\s+|then\s+)?$", masked[start:verb.start()]):
@@ -280,12 +291,12 @@ def _in_sentence(text, masked, start, end):
     match = _MID_ATTRIBUTION.search(sentence)
     if match and match.start() > 0 and not re.search(r"[\"\u201c\u201d]", sentence[:match.start()]):
         span = _trim(text, start, start + match.start())  # "Lenox was a juggernaut, Mr. Clarke said, until ..."
-        if span:
+        if span and not _introductory(text, span):
             return [(*span, speaker(match, "who"))]
     match = _after_attribution(sentence)
     if match:
         span = _trim(text, start, start + match.start())
-        if span and not re.search(r"[\"\u201c\u201d]", masked[start:start + match.start()]):
+        if span and not _introductory(text, span) and not re.search(r"[\"\u201c\u201d]", masked[start:start + match.start()]):
             return [(*span, speaker(match, "who" if match.group("who") else "who2"))]
     found = []
     for verb in _VERB_HERE.finditer(masked, start, end):
@@ -303,6 +314,8 @@ def _in_sentence(text, masked, start, end):
         if that:
             after += that.end()
         else:
+            if text[after + re.match(r"\s*,?\s*", text[after:end]).end():][:1] in QUOTE_MARKS:
+                continue  # 'says, "Don't shoot," until ...': the words said are the quotation's
             gap = re.match(r"\s*,?\s*", masked[after:end])
             after += gap.end()
             if _NOT_OPENING.match(masked, after) or not re.match(r"[\w\"\u201c]", masked[after:after + 1]):
