@@ -8,8 +8,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 anything = st.text(max_size=60) | st.sampled_from(['"', "*", "NEAR(", "a OR", ")", "-", "^x", "\x00", "' or 1=1 --", "<script>"])
 PATHS = ["/quotes/quotes.json", "/quotes/quotes", "/quotes/search.json", "/quotes/speaker_timeline.json",
-         "/quotes/quotes_per_month.json", "/quotes/quote_details.json", "/quotes/quotes.citation", "/quotes/quotes.csljson"]
-PARAMS = ["_search", "q", "speaker", "_sort", "_sort_desc", "_facet", "_size", "_next", "kind", "said__gte",
+         "/quotes/quotes_per_month.json", "/quotes/quote_details.json", "/quotes/quotes.citation", "/quotes/quotes.csljson",
+         "/quotes/quotes_by_relevance", "/quotes/quotes_per_month", "/search.atom", "/speakers", "/speaker/viktor-yahun",
+         "/newest.atom"]
+PARAMS = ["_search", "q", "speaker", "page", "sort", "_view", "_sort", "_sort_desc", "_facet", "_size", "_next", "kind", "said__gte",
           "speaker_id__in", "_where", "_col", "_labels", "_shape", "_searchmode", "year__gt", "_facet_size"]
 
 params = st.dictionaries(st.sampled_from(PARAMS), anything, max_size=4)
@@ -28,7 +30,8 @@ def test_no_path_makes_a_server_error(client, speaker, pk):
     from urllib.parse import quote
 
     for path in [f"/speaker/{quote(speaker, safe='')}", f"/quotes/quotes/{quote(pk, safe='')}",
-                 f"/speaker/{quote(speaker, safe='')}.json", f"/quotes/quotes/{quote(pk, safe='')}.citation"]:
+                 f"/speaker/{quote(speaker, safe='')}.json", f"/quotes/quotes/{quote(pk, safe='')}.citation",
+                 f"/speaker/{quote(speaker, safe='')}.atom"]:
         response = client.get(path)
         assert response.status_code < 500, (path, response.text[:300])
 
