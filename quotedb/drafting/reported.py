@@ -75,7 +75,7 @@ _SUBJECTS = [
     ("description", re.compile(rf"(?:^|[,;]\s+|\b(?:and|but)\s+)(?P<who>who|which){_ASIDE}\s+{_AUXILIARY}$")),
 ]
 _VERB_HERE = re.compile(rf"\b(?P<verb>{_REPORTING})\b")
-_GERUND = re.compile(r",\s+(?P<verb>saying|adding|arguing|noting|warning|claiming|suggesting|insisting|explaining|"
+_GERUND = re.compile(r"(?:,\s+|\s+)(?P<verb>saying|adding|arguing|noting|warning|claiming|suggesting|insisting|explaining|"
                      r"stressing|asserting|contending|predicting|promising|acknowledging|admitting)\s+(?:that\s+)?")
 _AFTER_ATTRIBUTION = re.compile(
     # ", X said." (or "  X said." where the masked quotation ended with the comma: 'Clinton "is ...," X said.')
@@ -270,10 +270,20 @@ def _speech_act(text, masked, start, end):
     return found
 
 
+_HEADLINE = re.compile(rf"^\s*(?P<who>{NAME}):\s+(?=\S)")
+
+
 def _in_sentence(text, masked, start, end):
     sentence = masked[start:end]
     if not sentence.strip():
         return []
+    headline = _HEADLINE.match(sentence)
+    line = sentence.strip()
+    if headline and "\n" not in line and len(line) <= 200 and not line.endswith(".") and _clean_name(headline.group("who")) \
+            and not headline.group("who").isupper():
+        span = _trim(text, start + headline.end(), end)  # a headline "Pat Caddell: Democrats Worried About ..."
+        if span:
+            return [(*span, ("name", headline.group("who"), (start + headline.start("who"), start + headline.end("who"))))]
 
     def speaker(match, group):
         """(how the speaker is named, the name, where it stands in the text)."""
@@ -341,7 +351,11 @@ def _in_sentence(text, masked, start, end):
     if not found:
         gerund = _GERUND.search(masked, start, end)
         if gerund and text[gerund.end():gerund.end() + 1] not in QUOTE_MARKS:
-            subject = _sentence_subject(masked, start, gerund.start())
+            named = re.search(rf"(?P<who>{NAME})$", masked[start:gerund.start()]) if masked[gerund.start()] != "," else None
+            if named and _clean_name(named.group("who")):  # "footage of Donald Trump saying it shows ..."
+                subject = ("name", named.group("who"), (start + named.start("who"), start + named.end("who")))
+            else:
+                subject = _sentence_subject(masked, start, gerund.start())
             span = _trim(text, gerund.end(), _content_end(text, masked, gerund.end(), end)) if subject else None
             if span:
                 found.append((*span, subject))
