@@ -44,7 +44,10 @@ _ADVERBIAL = (r"(?:\s+(?:on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturd
               r"last\s+(?:week|month|year|night)|earlier|later|yesterday|today|this\s+week|"
               r"in\s+(?:a|an|his|her|their)\s+(?:[\w'’\-]+\s+){0,2}?(?:statement|interview|speech|letter|post|tweet|"
               r"email|report|filing|op-ed|column|briefing|call|message|memo)(?:\s+(?:on|with|to)\s+[\w'’\-. ]{1,40}?)?|"
-              r"to\s+(?:reporters|journalists|supporters|the\s+[\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3}|[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3})))?")
+              r"to\s+(?:reporters|journalists|supporters|the\s+[\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3}|[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3})|"
+              r"in\s+[A-Z][\w'’\-]+(?:,?\s+[A-Z][\w'’\-.]+){0,2}|"  # "in Cleveland", "in Novi, Michigan"
+              r"(?:at|during|on|in|before|after)\s+(?:a|an|the|his|her|their)\s+[^,;:.\"\u201c]{1,60}?(?=\s+that\s)|"  # "at a rally ... that"
+              r"(?:on\s+)?(?:Twitter|Facebook|television|TV|radio)|repeatedly|again|recently|privately|publicly|also|often))*")
 # What may open a reported clause with no "that": a pronoun, a determiner, a name, a number.
 _CLAUSE_OPENING = re.compile(
     r"(?:he|she|they|it|we|i|you|there|the|a|an|his|her|their|its|our|my|this|these|those|that|some|many|most|"
