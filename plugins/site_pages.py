@@ -35,6 +35,10 @@ FACET_TITLES = {  # in the order the facets are shown
     "speaker_id": "Speaker", "venue_id": "Venue", "outlet_id": "Outlet", "outlets": "Outlet", "year": "Year",
     "kind": "Kind", "month": "Month", "language": "Language", "reported_via_id": "Reported via", "article_id": "Article",
 }
+ID_COLUMNS = {  # facet column -> (table, its name column)
+    "speaker_id": ("speakers", "name"), "venue_id": ("venues", "name"), "outlet_id": ("outlets", "name"),
+    "reported_via_id": ("outlets", "name"), "article_id": ("articles", "title"),
+}
 FEED_ENTRIES = 50
 TITLE_LENGTH = 120
 QUOTE_LISTS = ("quotes", "quotes_by_relevance")
@@ -145,8 +149,25 @@ def extra_template_vars(view_name, database, table, request, datasette):
         kept = [(k, v) for k, v in pairs if k not in ("_next", "_sort", "_sort_desc", *drop)] + list(add)
         return datasette.urls.table(database, table_name) + ("?" + urlencode(kept) if kept else "")
 
+    async def name_facet_values(facets):
+        """Names for the ids of a view's facets (quotes_by_relevance has no foreign keys for
+        Datasette to follow): each value whose label is its id gets its name. Prints nothing."""
+        db = datasette.get_database(database)
+        for facet in facets or []:
+            source = ID_COLUMNS.get(facet.get("name"))
+            unnamed = [item for item in facet.get("results", []) if item.get("label") == item.get("value")]
+            if not source or not unnamed:
+                continue
+            names = {row["id"]: row["name"] for row in await db.execute(
+                f"select id, {source[1]} as name from {source[0]} where id in (select value from json_each(:ids))",
+                {"ids": json.dumps([item["value"] for item in unnamed])})}
+            for item in unnamed:
+                item["label"] = names.get(item["value"], item["label"])
+        return ""
+
     return {
         "quote_cards": quote_cards,
+        "name_facet_values": name_facet_values,
         "search_words": search,
         "cards_view": request.args.get("_view") != "table",
         "sort_urls": {"newest": url("quotes"), "relevance": url("quotes_by_relevance")},

@@ -680,3 +680,11 @@ def test_canned_search_shows_names_as_names_not_json(client):
     html = client.get("/quotes/search?q=Nabenzia").text
     assert '<td class="col-names">Vasily Nebenzia, Vasily Nebenzya, Vasily <mark>Nabenzia</mark>, ' in html
     assert '[&#34;Vasily' not in html and '["Vasily' not in html
+
+
+def test_best_match_first_facets_show_names_not_ids(client):
+    facets = dict(facet_titles_and_items(client.get("/quotes/quotes_by_relevance?_search=people").text))
+    assert facets["Speaker"] == ["John Kirby", "Valerii Zaluzhnyi", "Viktor Yahun"]
+    assert "Ukrainian parliament, meeting of the National Security Council" in facets["Venue"]
+    html = client.get("/quotes/quotes_by_relevance?_search=people&speaker_id=john-kirby").text
+    assert "<li>Speaker: John Kirby\n" in html
