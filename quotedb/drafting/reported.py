@@ -128,6 +128,8 @@ def _trim(text, start, end):
 def _after_attribution(sentence: str):
     """_AFTER_ATTRIBUTION.search, tried only where it can start (a comma, the end of a blanked
     quotation): the same leftmost match, without trying every position of a long sentence."""
+    if not _VERB_HERE.search(sentence, max(0, len(sentence) - 400)):
+        return None  # no reporting verb near the end: no attribution closes the sentence
     for start in re.finditer(r",\s|\s{3}", sentence):
         match = _AFTER_ATTRIBUTION.match(sentence, start.start())
         if match:
