@@ -75,6 +75,9 @@ _SUBJECTS = [
     ("description", re.compile(rf"\b(?P<who>{_DESCRIPTION}){_ASIDE}\s+{_AUXILIARY}$")),
     ("description", re.compile(rf"^\s*(?:(?:But|And|Still|Now)\s+)?(?P<who>{_OPENING_DESCRIPTION}){_ASIDE}\s+{_AUXILIARY}$")),
     ("description", re.compile(rf"\b(?P<who>{_BARE_GROUP}){_ASIDE}\s+{_AUXILIARY}$")),
+    ("description", re.compile(rf"\b(?P<who>(?:[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+[a-z][\w'’\-]*(?:\s+[a-z][\w'’\-]*){{0,3}}){_ASIDE}\s+{_AUXILIARY}$")),
+    # a poll's respondents: "63 percent said", "Another 19 percent of voters say"
+    ("description", re.compile(rf"\b(?P<who>(?:[A-Z][a-z]+\s+)?\d[\d,.]*\s*(?:percent|%)(?:\s+of\s+(?:[\w'’\-]+\s+){{0,3}}?[\w'’\-]+)?)\s+{_AUXILIARY}$")),
     ("description", re.compile(rf"(?:^|[,;]\s+|\b(?:and|but)\s+)(?P<who>who|which){_ASIDE}\s+{_AUXILIARY}$")),
 ]
 _VERB_HERE = re.compile(rf"\b(?P<verb>{_REPORTING})\b")
@@ -319,10 +322,12 @@ def _in_sentence(text, masked, start, end):
             continue  # a noun ("with claims", "the reports", "to say"), not a verb
         after = verb.end()
         rest = masked[after:end]
+        told_whom = False
         if _TELLING.search(verb.group("verb")):
             obj = re.match(rf"\s+{_OBJECT}(?=[\s,])", rest)
             if obj:
                 after += obj.end()
+                told_whom = True
         adverbial = re.match(_ADVERBIAL, masked[after:end])
         after += adverbial.end() if adverbial else 0
         that = re.match(r"\s*,?\s*that\s+", masked[after:end])
@@ -333,8 +338,9 @@ def _in_sentence(text, masked, start, end):
                 continue  # 'says, "Don't shoot," until ...': the words said are the quotation's
             gap = re.match(r"\s*,?\s*", masked[after:end])
             after += gap.end()
-            if _NOT_OPENING.match(masked, after) or not re.match(r"[\w\"\u201c]", masked[after:after + 1]):
-                continue
+            if (_NOT_OPENING.match(masked, after) and not (told_whom and re.match(r"to\s", masked[after:]))
+                    or not re.match(r"[\w\"\u201c]", masked[after:after + 1])):
+                continue  # but "told his advisers to figure out ..." is what he told them
             if not verb.group("verb").startswith(("sa", "tel", "tol", "wr", "add", "arg", "warn", "claim", "insist",
                                                   "not", "believ", "think", "thought", "is ", "are ", "was ", "were ")):
                 continue  # "found the money", "announced a plan": without "that", only saying verbs
