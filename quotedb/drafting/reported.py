@@ -150,8 +150,8 @@ def _how(who: str) -> str:
 
 
 def _content_end(text, masked, start, sentence_end):
-    stop = _STOP.search(masked, start, sentence_end)
-    return stop.start() if stop else sentence_end
+    stops = [m.start() for m in (_STOP.search(masked, start, sentence_end), _NEXT_ACT.search(masked, start, sentence_end)) if m]
+    return min(stops) if stops else sentence_end
 
 
 def _subject(before: str, offset: int):
@@ -222,6 +222,14 @@ _ACT_GERUNDS = (
 _EXPRESSED = (r"(?:expressed|expresses|voiced|voices|raised|raises|aired)\s+(?:\w+\s+){0,2}?(?:concerns?|misgivings|doubts|"
               r"skepticism|scepticism|support|opposition|frustration|anger|outrage|alarm|regret|confidence|hope|worries)\s+"
               r"(?:about|over|for|of|with|at|that)|(?:brags|bragged|boasts|boasted)\s+about|made\s+the\s+case\s+(?:for|against|that)")
+# Where the speaker's next act begins, the statement ends: "called the plan 'outrageous' and called
+# for ...", ", even suggesting ...", ", but he said ...", "and Democrats accused ..." (not "were ordered
+# by Zelensky and carried out by ...", a passive).
+_NEXT_ACT = re.compile(
+    rf"\s+and\s+(?:has\s+|have\s+|had\s+|also\s+|then\s+|later\s+)?(?:{_ACT_VERBS}|{REPORTING_VERBS}|encouraged)\b(?!\s+(?:\w+\s+)?by\b)|"
+    rf",\s+(?:even\s+|also\s+|then\s+|while\s+)?(?:{_ACT_GERUNDS}|saying|adding|encouraging|arguing|insisting|claiming)\b|"
+    r",\s+but\s+(?=(?:he|she|they|it|we|I|[A-Z])\b)|"
+    r"\s+and\s+[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?\s+(?:[a-z]+ed|said|says)\b")
 _ACT_HERE = re.compile(rf"\b(?P<verb>{_ACT_VERBS}|{_EXPRESSED})\b|(?P<progressive>\b(?:is|are|was|were|has\s+been|have\s+been)\s+"
                        rf"(?:also\s+|now\s+|once\s+again\s+|again\s+|still\s+)?)(?P<gerund>{_ACT_GERUNDS})\b|"
                        rf"(?P<participle>,\s+)(?P<gerund2>{_ACT_GERUNDS})\b")
