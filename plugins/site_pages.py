@@ -184,8 +184,10 @@ MARKED = re.compile("\u27e6([^\u27e6\u27e7]*)\u27e7")  # the canned search's hig
 @hookimpl(tryfirst=True)  # before quote_display's marks, which would show the list as JSON
 def render_cell(value, column, table):
     """The canned `search` query's `names` (a JSON list of a speaker's names, matches
-    marked) as the names, separated by commas; escaped, then the marks made <mark>."""
-    if table is not None or column != "names" or not isinstance(value, str) or not value.startswith("["):
+    marked) and the speakers table's `aliases` as the names, separated by commas;
+    escaped, then the marks made <mark>."""
+    wanted = (table is None and column == "names") or (table == "speakers" and column == "aliases")
+    if not wanted or not isinstance(value, str) or not value.startswith("["):
         return None
     try:
         names = json.loads(value)
@@ -193,6 +195,8 @@ def render_cell(value, column, table):
         return None
     if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
         return None
+    if not names:
+        return Markup("&nbsp;")  # an empty string would be taken for "no opinion"
     return Markup(MARKED.sub(r"<mark>\1</mark>", str(escape(", ".join(names)))))
 
 

@@ -688,3 +688,9 @@ def test_best_match_first_facets_show_names_not_ids(client):
     assert "Ukrainian parliament, meeting of the National Security Council" in facets["Venue"]
     html = client.get("/quotes/quotes_by_relevance?_search=people&speaker_id=john-kirby").text
     assert "<li>Speaker: John Kirby\n" in html
+
+
+def test_aliases_and_quote_details_read_well(client):
+    html = client.get("/quotes/speakers?id=vassily-nebenzia").text
+    assert '<td class="col-aliases type-str">Vasily Nebenzia, Vasily Nebenzya, ' in html
+    assert [row["id"] for row in client.json("/quotes/quote_details.json?_shape=array&_size=3")] == [24, 23, 22]
