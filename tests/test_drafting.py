@@ -337,6 +337,25 @@ def test_reported_speech_of_each_form_is_drafted_as_a_paraphrase_marked_for_revi
         assert quote.confidence <= 0.6 and any("reported speech" in c for c in quote.comments)
 
 
+def test_speech_acts_headlines_and_asides_are_drafted_as_reported_speech():
+    """The forms PolNeAR's articles showed the drafter missing, on an invented article."""
+    from quotedb.drafting import draft_reported
+
+    text = (ARTICLES / "reported" / "2024-10-08-lake-herald-school-levy.txt").read_text(encoding="utf-8")
+    drafted = draft_reported(text, draft_quotations(text, DAY))
+    assert [(q.text, q.speaker) for q in drafted] == [
+        ("Levy Vote Must Wait", "Ines Varga"),  # a headline "Name: statement"
+        ("the county's estimate as far too low", "Ines Varga"),  # X criticized ... (stops at "and called for")
+        ("a second count of the enrolment figures", "Ines Varga"),  # ... and called for ... (the sentence's subject)
+        ("an open meeting before any vote", "Parent groups"),  # X are calling for ...
+        ("it was based on last year's figures", "Paul Imre"),  # ..., insisting ...
+        ("The budget was balanced last spring", "Paul Imre"),  # ..., X said, until ...
+        ("the levy would cost a typical household forty dollars a year", None),  # It says ... (no organisation named)
+        ("they would vote against any levy", "Another 40 percent"),  # a poll's respondents
+        ("to write to the state before the vote", "Ines Varga"),  # X told Y to ...
+    ]  # not "Speaking at the meeting on Monday" before ", Imre said.": an introductory phrase
+
+
 def test_direct_quotations_and_nouns_are_not_drafted_as_reported_speech():
     from quotedb.drafting import draft_reported
 

@@ -63,7 +63,7 @@ _NOT_OPENING = re.compile(
     r"into|onto|up|out|off|back|down|away|until|unless|whereas|several\s+(?:months|weeks|days|years|hours))\b", re.I)
 _BARE_GROUP = (r"(?:[A-Za-z][\w'’\-]*\s+){0,3}(?:activists|officials|analysts|experts|lawmakers|leaders|advocates|"
                r"critics|supporters|opponents|aides|members|officers|investigators|prosecutors|researchers|scientists|economists|"
-               r"strategists|advisers|advisors|sources|residents|voters|witnesses|police|authorities|Democrats|Republicans)")
+               r"strategists|advisers|advisors|sources|residents|voters|witnesses|police|authorities|groups|parents|unions|Democrats|Republicans)")
 _PRONOUN_SUBJECT = r"(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Ii]t)"
 
 # The speaker right before the verb, the pre-verb text ending with it.
@@ -94,7 +94,7 @@ _AFTER_ATTRIBUTION = re.compile(
     r"(?:,\s+(?:as|while|when|after|before|because|since|though|although|citing|noting|adding)\b[^;:\"\u201c\u201d]{0,150})?"
     r"[.!?]?\s*$")
 _MID_ATTRIBUTION = re.compile(
-    rf"^[^,;:]{{12,}}?,\s+(?P<who>{_PRONOUN_SUBJECT}|{NAME}|{NOMINALS}){_ASIDE}\s+(?:also\s+)?(?:said|says|added|adds|argued|argues|"
+    rf"^[^,;:]{{12,}}?(?P<comma>,)\s+(?P<who>{_PRONOUN_SUBJECT}|{NAME}|{NOMINALS}){_ASIDE}\s+(?:also\s+)?(?:said|says|added|adds|argued|argues|"
     r"noted|notes|wrote|writes|explained|insisted|contended|recalled|acknowledged|conceded|warned)"
     r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|later|earlier))?,\s+(?=[a-z])")
 _ACCORDING_BEFORE = re.compile(rf"^\s*(?:But\s+|And\s+)?[Aa]ccording\s+to\s+(?P<who>[^,;:\"\u201c\u201d]{{2,90}}?),\s+")
@@ -164,6 +164,14 @@ def _subject(before: str, offset: int):
                 continue
             return how, who, (shift + match.start("who"), shift + match.end("who"))
     return None
+
+
+def _coordinated_subject(masked: str, start: int, verb: int):
+    """Who speaks with the verb at `verb`: the subject right before it, or after "and"/"but" the
+    sentence's ("Schultz supported Democrats, and said ...", "Varga criticized ... and called for ...")."""
+    if re.search(r"(?:,\s*|\s)(?:and|but)\s+(?:[a-z]+ly\s+|also\s+|then\s+|has\s+|had\s+|have\s+)?$", masked[start:verb]):
+        return _sentence_subject(masked, start, verb)
+    return _subject(masked[start:verb], start)
 
 
 def _sentence_subject(masked: str, start: int, end: int):
@@ -275,9 +283,7 @@ def _speech_act(text, masked, start, end):
         if not re.match(r"[\w\"\u201c]", masked[after:after + 1]) or _NOT_OPENING.match(masked, after) and not (
                 re.match(r"(?:him|them|us|me)\b", masked[after:], re.I) or re.match(r"to\s", masked[after:]) and _INFINITIVE.match(verb.group("verb"))):
             continue
-        subject = _subject(masked[start:verb.start()], start)
-        if not subject and re.search(r"(?:,\s*|\s)(?:and|but)\s+(?:[a-z]+ly\s+|also\s+|then\s+)?$", masked[start:verb.start()]):
-            subject = _sentence_subject(masked, start, verb.start())
+        subject = _coordinated_subject(masked, start, verb.start())
         if not subject:
             continue
         span = _trim(text, after, _content_end(text, masked, after, end))
@@ -315,8 +321,8 @@ def _in_sentence(text, masked, start, end):
         span = _trim(text, start, start + match.start())
         return [(*span, speaker(match, "who"))] if span else []
     match = _MID_ATTRIBUTION.search(sentence)
-    if match and match.start() > 0 and not re.search(r"[\"\u201c\u201d]", sentence[:match.start()]):
-        span = _trim(text, start, start + match.start())  # "Lenox was a juggernaut, Mr. Clarke said, until ..."
+    if match and not re.search(r"[\"\u201c\u201d]", sentence[:match.start("comma")]):
+        span = _trim(text, start, start + match.start("comma"))  # "Lenox was a juggernaut, Mr. Clarke said, until ..."
         if span and not _introductory(text, span):
             return [(*span, speaker(match, "who"))]
     match = _after_attribution(sentence)
@@ -354,9 +360,7 @@ def _in_sentence(text, masked, start, end):
                 continue  # "found the money", "announced a plan": without "that", only saying verbs
         if text[after:after + 1] in QUOTE_MARKS:
             continue  # a direct quotation: drafted as a quote
-        subject = _subject(masked[start:verb.start()], start)
-        if not subject and re.search(r"(?:,\s*|\s)(?:and|but)\s+(?:[a-z]+ly\s+|also\s+|then\s+)?$", masked[start:verb.start()]):
-            subject = _sentence_subject(masked, start, verb.start())  # "Schultz supported Democrats, and said ..."
+        subject = _coordinated_subject(masked, start, verb.start())
         if not subject:
             continue
         span = _trim(text, after, _content_end(text, masked, after, end))
