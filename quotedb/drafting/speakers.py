@@ -1,5 +1,6 @@
 """Who said it: the speaker next to a speech verb, pronouns resolved by the article's own gender cues, roles and venues."""
 
+import functools
 import re
 from typing import Optional
 
@@ -372,10 +373,13 @@ def _describe_speaker(text, quote):
     quote.role = role or _role_before(text, text.find(name, at)) or _apposition(text, text.find(name, at) + len(name))
 
 
+_ROLE_TITLES = {t.lower() for t in TITLES.split("|")} | set(ROLE_WORDS) | PERSON_NOUNS
+
+
 def _split_role(name):
     """"Russian President Vladimir Putin" -> ("Vladimir Putin", "Russian President")."""
     words = name.split()
-    titles = {t.lower() for t in TITLES.split("|")} | set(ROLE_WORDS) | PERSON_NOUNS
+    titles = _ROLE_TITLES
     cut = 0
     for index, word in enumerate(words[:-1]):
         if word.lower().strip(".") in titles:
@@ -391,14 +395,24 @@ def _fuller_mention(text, name, before):
     """The last earlier mention that ends with this name but says more ("Thomas Phipps")."""
     if " " in name and len(name.split()) >= 2 and not name.split()[0].rstrip(".") in {"Mr", "Mrs", "Ms", "Dr"}:
         return None
-    surname = name.split()[-1]
-    pattern = re.compile(rf"((?:[A-Z][\w'’\-]*\.?\s+){{1,4}}){re.escape(surname)}\b")
     found = None
-    for match in pattern.finditer(text, 0, before):
-        candidate = _clean_name(match.group(0))
-        if candidate and len(_split_role(candidate)[0].split()) > len(name.split()) and not candidate.split()[0].rstrip(".") in {"Mr", "Mrs", "Ms", "Dr"}:
-            found = (candidate, match.start() + match.group(0).find(candidate))
+    for start, candidate in _mentions_ending_with(text, name.split()[-1]):
+        if start >= before:
+            break
+        if len(_split_role(candidate)[0].split()) > len(name.split()) and not candidate.split()[0].rstrip(".") in {"Mr", "Mrs", "Ms", "Dr"}:
+            found = (candidate, start)
     return found
+
+
+@functools.lru_cache(maxsize=256)
+def _mentions_ending_with(text, surname):
+    """(offset, cleaned name) of each run of capitalised words ending with `surname`, in order."""
+    found = []
+    for match in re.finditer(rf"((?:[A-Z][\w'’\-]*\.?\s+){{1,4}}){re.escape(surname)}\b", text):
+        candidate = _clean_name(match.group(0))
+        if candidate:
+            found.append((match.start() + match.group(0).find(candidate), candidate))
+    return tuple(found)
 
 
 def _apposition(text, end):
