@@ -220,3 +220,29 @@ def test_home_page_reads_no_more_rows_than_it_shows(large, monkeypatch):
         scans = [step for step in plan if re.match(r"SCAN (quotes|quote_details)\b", step)]
         if scans:
             assert scans == ["SCAN quotes"] and re.search(r"order by id desc limit \d+$", sql), (sql, plan)
+
+
+def test_speaker_pages_and_the_speakers_list_read_no_quotes_but_their_own(large, monkeypatch):
+    """/speakers counts from facet_counts; a speaker's page reads that speaker's quotes by
+    the index on speaker_id (and the page's quotes by id): no query scans all the quotes."""
+    large.get("/-/versions.json")
+    db = large.datasette.get_database("quotes")
+    seen = []
+    execute = db.execute
+
+    async def recording(sql, params=None, *args, **kwargs):
+        seen.append((sql, params))
+        return await execute(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(db, "execute", recording)
+    conn = sqlite3.connect(f"file:{large.path}?mode=ro", uri=True)
+    (speaker,) = conn.execute("select speaker_id from quotes group by speaker_id order by count(*) desc limit 1").fetchone()
+    assert large.get("/speakers?scale-test").status_code == 200
+    assert large.get(f"/speaker/{speaker}?scale-test").status_code == 200
+    assert large.get(f"/speaker/{speaker}.atom?scale-test").status_code == 200
+    assert seen
+    for sql, params in seen:
+        if re.fullmatch(r"select count\(\*\) from \[\w+\]", sql):
+            continue
+        plan = [row[3] for row in conn.execute("explain query plan " + sql, params or {})]
+        assert not [step for step in plan if re.match(r"SCAN (quotes|quote_details)\b", step)], (sql, plan)
