@@ -454,3 +454,13 @@ def test_a_described_speaker_is_resolved_to_the_person_the_article_describes_so(
 def test_an_attribution_in_the_next_paragraph_is_not_the_quotations():
     text = 'Mayor Ruth Adebayo spoke. "It is settled," she said. "The vote is final."\nBoard member Dana Whitfield added, "Not for me."'
     assert [q[1] for q in drafted(text)] == ["Ruth Adebayo", "Ruth Adebayo", "Dana Whitfield"]
+
+
+def test_a_headline_run_of_capitalised_words_holds_several_names():
+    from quotedb.drafting.people import People
+
+    people = People("Ruth Adebayo Goes After Martin Aldous As The New Tom Brandt\n\nThe debate was long.\n")
+    assert [p.name for p in people.people] == ["Ruth Adebayo", "Martin Aldous", "Tom Brandt"]
+    text = ("Ruth Adebayo Slams Martin Aldous Over Pipes\n\nOn Monday night, Adebayo leaned in. She listed the contracts. "
+            "She then asked Aldous about each.\n\n\"Who signed these?\" she said.")
+    assert [q.speaker for q in draft_quotations(text, DAY)] == ["Ruth Adebayo"]

@@ -11,7 +11,7 @@ aaron abdul abe abraham adam adrian ahmed al alan albert alberto alec alejandro 
 ali allen alonzo alvin amir andre andreas andrew andy angelo anthony antonio archie arnold
 arthur artur austin barack barry bashar ben benjamin bernard bernie bill billy bob bobby boris brad bradley
 brandon brendan brent brett brian bruce bryan bud burt byron calvin carl carlos cecil cedric chad charles
-charlie chester chris christian christopher chuck clarence clark claude clay clayton clifford clint clinton
+charlie chester chris christian christopher chuck clarence clark claude clay clayton clifford clint
 cody cole colin conor corey cory craig curt curtis dale damon dan daniel danny darrell darren dave david
 dean dennis derek devin dick dimitri dmitry don donald doug douglas duane dustin dwayne dwight earl ed eddie
 edgar eduardo edward edwin elijah elliot elliott elmer elon emanuel emmanuel enrique eric erik ernest ernie

@@ -168,6 +168,20 @@ def _organisation(words) -> bool:
     return any(_not_name_word(w) for w in words) or " ".join(words).lower() in NOT_PEOPLE
 
 
+HEADLINE_VERBS = {
+    "says", "said", "tells", "told", "calls", "slams", "hammers", "goes", "wants", "urges", "blasts", "warns", "rips",
+    "defends", "denies", "backs", "asks", "rejects", "attacks", "vows", "pledges", "admits", "claims", "praises",
+    "accuses", "hits", "unveils", "launches", "endorses", "leads", "wins", "loses", "makes", "takes", "gets", "sees",
+    "plans", "explores", "sings", "rules", "breaks", "meets", "joins", "quits", "faces", "fires", "signs", "vetoes",
+}
+
+
+def _breaks_name(word: str) -> bool:
+    """A capitalised word no name goes on past: "After", "With", a headline's "Says" or "Goes"."""
+    bare = word.lower().strip(".,'’")
+    return bare in _NOT_VERBS or bare in NOT_NAMES or bare in HEADLINE_VERBS
+
+
 def gender_word(word: str) -> Optional[str]:
     word = word.lower().strip(".,")
     return "he" if word in MALE_WORDS else "she" if word in FEMALE_WORDS else None
@@ -238,56 +252,67 @@ class People:
     def _full_names(self, masked) -> list:
         mentions = []
         for match in _FULL_NAME.finditer(masked):
-            words = [(m.start() + match.start(), m.group(0)) for m in re.finditer(r"\S+", match.group(0))]
-            while words and (words[0][1].lower().strip(".") in _LEADING or re.search(r"['’]s$", words[0][1])
-                             or (len(words) > 1 and re.fullmatch(r"[A-Z][a-z]+(?:ing|ed|ly)", words[0][1]) and not name_gender(words[0][1]))):
-                words = words[1:]  # "But Anna Berg", "NBC’s Dante Chinni", "Injecting Clinton"
-            if not words:
-                continue
-            last = re.sub(r"['’]s?$", "", words[-1][1])  # "Donald Trump's plan": a mention all the same,
-            possessive = last != words[-1][1]  # but of less weight, as a pronoun's "his"
-            words[-1] = (words[-1][0], last)
-            cut = max((i + 1 for i, (_, w) in enumerate(words[:-1]) if _not_name_word(w)), default=0)
-            if len(words) - cut >= 3 and not name_gender(words[cut][1]) and name_gender(words[cut + 1][1]):
-                cut += 1  # "Treasurer Martin Aldous": a role capitalised at the sentence's start
-            prefix, bare = [w for _, w in words[:cut]], [w for _, w in words[cut:]]
-            titles = [w for w in prefix if w.lower().strip(".") in _TITLE_SET]
-            if not bare or _organisation(bare) or (len(bare) < 2 and not titles):
-                continue
-            start = words[cut][0] if cut < len(words) else words[0][0]
-            start = words[0][0] if titles and prefix and prefix[-1] in titles else start
-            end = words[-1][0] + len(words[-1][1])
-            if len(bare) == 1 and _MODIFIER.match(masked, end):
-                continue  # "President Obama campaign aide Ann Lee": the name that follows is meant
-            surname = bare[-1].strip(".,'’").lower()
-            candidates = self.by_surname.get(surname, [])
-            first = bare[0] if len(bare) > 1 else None
-            new = False
-            if first is None:  # "Mr. Obama": the latest person of that surname
-                person = candidates[-1] if candidates else None
-            else:
-                person = next((p for p in reversed(candidates) if p.name.split()[0] == first), None)
-                if person is None and candidates and all(len(p.name.split()) == 1 for p in candidates):
-                    person = candidates[-1]
-                    person.name = person.printed = " ".join(bare)
-                    new = True
-            if person is None:
-                person, new = self._person(bare, first_name_gender=False), True
-            if len(bare) >= len(person.name.split()) and (not person.printed or len(words) > len(person.printed.split())):
-                person.printed = " ".join(w for w in (titles[-1:] if titles and prefix[-1] in titles else []) + bare
-                                          if w.lower().strip(".") not in _HONORIFICS)
-            for title in titles:
-                honorific = _HONORIFICS.get(title.lower().strip("."))
-                if honorific:
-                    person.votes[honorific] += 6
-                person.titled = True
-            person.roles.update(w.lower().strip(".,") for w in prefix)
-            apposition = re.match(r",\s+([^,.;:\n]{1,80}),", masked[end:])
-            if apposition:
-                person.roles.update(w.lower() for w in re.findall(r"[\w'’\-]+", apposition.group(1)))
-            mentions.append(Mention(start, end, [person], new=new and len(bare) > 1,
-                                    weight=SALIENCE["possessive"] if possessive else 100))
+            run = [(m.start() + match.start(), m.group(0)) for m in re.finditer(r"\S+", match.group(0))]
+            segment = []
+            for word in run + [(None, None)]:  # a headline's run "Hillary Clinton Goes After Donald Trump": two names
+                if word[1] is None or _breaks_name(word[1]):
+                    if segment:
+                        self._full_name(masked, segment, mentions)
+                    segment = []
+                else:
+                    segment.append(word)
         return mentions
+
+    def _full_name(self, masked, words, mentions):
+        """One name of a run of capitalised words, as a mention: its person found or made."""
+        while words and (words[0][1].lower().strip(".") in _LEADING or re.search(r"['’]s$", words[0][1])
+                         or (len(words) > 1 and re.fullmatch(r"[A-Z][a-z]+(?:ing|ed|ly)", words[0][1]) and not name_gender(words[0][1]))):
+            words = words[1:]  # "But Anna Berg", "NBC’s Dante Chinni", "Injecting Clinton"
+        if not words:
+            return
+        last = re.sub(r"['’]s?$", "", words[-1][1])  # "Donald Trump's plan": a mention all the same,
+        possessive = last != words[-1][1]  # but of less weight, as a pronoun's "his"
+        words[-1] = (words[-1][0], last)
+        cut = max((i + 1 for i, (_, w) in enumerate(words[:-1]) if _not_name_word(w)), default=0)
+        if len(words) - cut >= 3 and not name_gender(words[cut][1]) and name_gender(words[cut + 1][1]):
+            cut += 1  # "Treasurer Martin Aldous": a role capitalised at the sentence's start
+        prefix, bare = [w for _, w in words[:cut]], [w for _, w in words[cut:]]
+        titles = [w for w in prefix if w.lower().strip(".") in _TITLE_SET]
+        if not bare or _organisation(bare) or (len(bare) < 2 and not titles):
+            return
+        start = words[cut][0] if cut < len(words) else words[0][0]
+        start = words[0][0] if titles and prefix and prefix[-1] in titles else start
+        end = words[-1][0] + len(words[-1][1])
+        if len(bare) == 1 and _MODIFIER.match(masked, end):
+            return  # "President Obama campaign aide Ann Lee": the name that follows is meant
+        surname = bare[-1].strip(".,'’").lower()
+        candidates = self.by_surname.get(surname, [])
+        first = bare[0] if len(bare) > 1 else None
+        new = False
+        if first is None:  # "Mr. Obama": the latest person of that surname
+            person = candidates[-1] if candidates else None
+        else:
+            person = next((p for p in reversed(candidates) if p.name.split()[0] == first), None)
+            if person is None and candidates and all(len(p.name.split()) == 1 for p in candidates):
+                person = candidates[-1]
+                person.name = person.printed = " ".join(bare)
+                new = True
+        if person is None:
+            person, new = self._person(bare, first_name_gender=False), True
+        if len(bare) >= len(person.name.split()) and (not person.printed or len(words) > len(person.printed.split())):
+            person.printed = " ".join(w for w in (titles[-1:] if titles and prefix[-1] in titles else []) + bare
+                                      if w.lower().strip(".") not in _HONORIFICS)
+        for title in titles:
+            honorific = _HONORIFICS.get(title.lower().strip("."))
+            if honorific:
+                person.votes[honorific] += 6
+            person.titled = True
+        person.roles.update(w.lower().strip(".,") for w in prefix)
+        apposition = re.match(r",\s+([^,.;:\n]{1,80}),", masked[end:])
+        if apposition:
+            person.roles.update(w.lower() for w in re.findall(r"[\w'’\-]+", apposition.group(1)))
+        mentions.append(Mention(start, end, [person], new=new and len(bare) > 1,
+                                weight=SALIENCE["possessive"] if possessive else 100))
 
     def _surnames(self, masked, named) -> list:
         """Bare surnames of people named in full: every person who bears it, when several do."""
