@@ -305,13 +305,13 @@ def populate(db: sqlite_utils.Database, speakers, articles, stage_file=":memory:
         )
         db.execute(QUOTES_FROM_STAGE)
         db.execute(APPEARANCES_FROM_STAGE)
-        if fts_build is None:
-            db.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild')")
         db.execute("INSERT INTO speakers_fts (speakers_fts) VALUES ('rebuild')")
     for table, indexes in INDEXES.items():
         for columns in indexes:
             db[table].create_index(list(columns), if_not_exists=True)
     with db.conn:
+        if fts_build is None:  # after the indexes: quote_search reads each quote's appearances
+            db.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild')")
         for column in FACET_COLUMNS:
             db.execute(
                 f"INSERT INTO facet_counts SELECT '{column}', [{column}], count(*) FROM quotes "

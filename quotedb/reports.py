@@ -134,9 +134,10 @@ class Stage:
 
     def _duplicate_articles(self):
         rows = self.conn.execute(
-            "SELECT id, path, line, (SELECT path FROM stage.articles AS first WHERE first.id = a.id ORDER BY n LIMIT 1) "
-            "FROM stage.articles AS a WHERE id IN (SELECT id FROM stage.articles GROUP BY id HAVING count(*) > 1) "
-            "AND n > (SELECT min(n) FROM stage.articles AS first WHERE first.id = a.id)"
+            "SELECT a.id, a.path, a.line, first.path FROM stage.articles AS a "
+            "JOIN (SELECT id, min(n) AS n FROM stage.articles GROUP BY id HAVING count(*) > 1) AS repeated "
+            "ON repeated.id = a.id AND a.n > repeated.n "
+            "JOIN stage.articles AS first ON first.n = repeated.n ORDER BY a.n"
         )
         for article_id, path, line, first in rows:
             yield Problem(path, line, "", f"article id {article_id!r} is already used by {first}")
