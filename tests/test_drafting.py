@@ -464,3 +464,12 @@ def test_a_headline_run_of_capitalised_words_holds_several_names():
     text = ("Ruth Adebayo Slams Martin Aldous Over Pipes\n\nOn Monday night, Adebayo leaned in. She listed the contracts. "
             "She then asked Aldous about each.\n\n\"Who signed these?\" she said.")
     assert [q.speaker for q in draft_quotations(text, DAY)] == ["Ruth Adebayo"]
+
+
+def test_a_bare_surname_is_the_person_the_article_names_most():
+    text = ("Senator Ada Quill spoke on Monday. Ada Quill has led the committee since 2019.\n\n"
+            "Quill said the vote would wait. Her brother, Tom Quill, sat in the gallery.\n\n"
+            '"We will not be rushed," she said.\n\n'
+            "Quill answered questions for an hour.\n\n"
+            '"The figures are public," Quill said.')
+    assert [q.speaker for q in draft_quotations(text, DAY)] == ["Ada Quill", "Ada Quill"]

@@ -215,6 +215,10 @@ class People:
             if mention.speaker and len(mention.people) == 1:
                 mention.people[0].spoke = True
         self._vote_genders(named)
+        self.prominence: dict[int, int] = {}
+        for mention in named:
+            if len(mention.people) == 1:
+                self.prominence[id(mention.people[0])] = self.prominence.get(id(mention.people[0]), 0) + 1
         self.mentions: list[Mention] = []
         self.starts: list[int] = []
         pronouns = [m for m in _PRONOUN.finditer(masked)]
@@ -329,6 +333,11 @@ class People:
                 if any(match.end() < s <= nxt.end() for s, _ in taken):
                     continue  # "Clinton spokesman Brian Fallon"
             people = self.by_surname.get(match.group(0).lower(), [])
+            if len(people) > 1:  # a bare surname is the one the article names most ("Cruz" for Ted, not his father)
+                counts = {id(p): sum(1 for m in named if m.people == [p] and m.start < match.start()) for p in people}
+                top = max(counts.values())
+                if top and list(counts.values()).count(top) == 1:
+                    people = [p for p in people if counts[id(p)] == top]
             if people:
                 possessive = bool(re.match(r"['’]s?\b", masked[match.end():]))
                 mentions.append(Mention(match.start(), match.end(), people, weight=SALIENCE["possessive"] if possessive else 100))
@@ -410,6 +419,7 @@ class People:
         best, best_score = None, 0.0
         for key, score in scores.items():
             person = people[key]
+            score += 0.01 * self.prominence.get(key, 0)  # a tie ("Cruz" for Ted or Rafael) goes to the one named more
             gender = person.gender
             if wanted and gender and gender != wanted:
                 continue

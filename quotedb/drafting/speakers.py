@@ -395,13 +395,18 @@ def _fuller_mention(text, name, before):
     """The last earlier mention that ends with this name but says more ("Thomas Phipps")."""
     if " " in name and len(name.split()) >= 2 and not name.split()[0].rstrip(".") in {"Mr", "Mrs", "Ms", "Dr"}:
         return None
-    found = None
+    found, counts = {}, {}
     for start, candidate in _mentions_ending_with(text, name.split()[-1]):
         if start >= before:
             break
         if len(_split_role(candidate)[0].split()) > len(name.split()) and not candidate.split()[0].rstrip(".") in {"Mr", "Mrs", "Ms", "Dr"}:
-            found = (candidate, start)
-    return found
+            person = _split_role(candidate)[0]
+            found[person] = (candidate, start)
+            counts[person] = counts.get(person, 0) + 1
+    if not found:
+        return None
+    # the person of that surname the article names most ("Cruz" is Ted, not his father), else the latest
+    return max(found.values(), key=lambda f: (counts[_split_role(f[0])[0]], f[1]))
 
 
 @functools.lru_cache(maxsize=256)
