@@ -135,9 +135,18 @@ def prepare_jinja2_environment(env):
 
 @hookimpl
 def extra_template_vars(view_name, database, table, request, datasette):
-    if view_name != "table" or table not in QUOTE_LISTS or request is None:
-        return {}
+    async def template_vars():
+        found = [db for db in datasette.databases.values() if await db.table_exists("quotes_fts")]
+        # the header's link to the quotes (templates/base.html), whatever the database is called
+        out = {"quotes_table_url": datasette.urls.table(found[0].name, "quotes") if found else None}
+        if view_name == "table" and table in QUOTE_LISTS and request is not None:
+            out.update(_quote_list_vars(database, table, request, datasette))
+        return out
 
+    return template_vars
+
+
+def _quote_list_vars(database, table, request, datasette):
     async def quote_cards(rows):
         """The page's rows as quote_details rows, in the page's order."""
         return await quote_details(datasette.get_database(database), [row["id"] for row in rows])
