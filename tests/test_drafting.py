@@ -473,3 +473,13 @@ def test_a_bare_surname_is_the_person_the_article_names_most():
             "Quill answered questions for an hour.\n\n"
             '"The figures are public," Quill said.')
     assert [q.speaker for q in draft_quotations(text, DAY)] == ["Ada Quill", "Ada Quill"]
+
+
+def test_headline_verbs_as_x_put_it_and_an_opening_with_a_show_title():
+    headline = "Ada Quill Hammers Harbour Board Chair: \u2018You Should Resign.\u2019\n\nThe hearing was long.\n"
+    assert [(q.text, q.speaker) for q in draft_quotations(headline, DAY)] == [("You Should Resign.", "Ada Quill")]
+    text = 'Treasurer Martin Aldous has faced critics, as the Valley Post put it in an editorial, "the bookkeeper."'
+    assert draft_quotations(text, DAY)[0].speaker == "Valley Post"
+    text = ('Ada Quill runs the port.\n\nOn "Harbour Talk," Senator Tom Brandt, who lost to Quill, praised the port\'s staff. '
+            '"They work every holiday."')
+    assert [q.speaker for q in draft_quotations(text, DAY) if q.kind == "full"] == ["Tom Brandt"]

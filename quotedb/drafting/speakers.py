@@ -5,10 +5,10 @@ import re
 from typing import Optional
 
 from .language import NAME, NOMINALS, NOT_NAMES, TITLES, _CAP, _PASSIVE, _PASSIVE_VERBS, _VERB, _sentence_bounds, _sentence_ends
-from .quotations import Quotation, _continues, _kind
+from .quotations import Quotation, _continues, _kind, find_quotations
 from .dates import MONTHS, WEEKDAYS
 from .names import name_gender
-from .people import PERSON_NOUNS, NOT_PEOPLE, ORGANISATION_WORDS, _masked, gender_word, genders, people_of
+from .people import HEADLINE_VERBS, PERSON_NOUNS, NOT_PEOPLE, ORGANISATION_WORDS, _masked, gender_word, genders, people_of
 
 _DESCRIPTION = r"(?:the|a|an|one|[A-Z][\w\-]*['’]s)\s+[A-Za-z0-9][\w'’\-]*(?:\s+[A-Za-z0-9][\w'’\-]*){0,6}?"
 _OPENING_DESCRIPTION = r"(?:The|A|An)\s+[A-Za-z0-9][\w'’\-]*(?:\s+[A-Za-z0-9][\w'’\-]*){0,6}?"  # opening its sentence
@@ -44,6 +44,9 @@ _BEFORE_PATTERNS = [
     # roundups 'Ada Quill, Valley Post: "..."' or 'Ada Quill (@adaq): "..."'; transcripts 'QUILL: "..."'
     ("name", re.compile(rf"^\s*(?P<who>{NAME})(?:\s*\(@\w+\)|,\s*[^:\"\u201c\u201d\n]{{1,60}})?:\s*$")),
     ("name", re.compile(r"^\s*(?P<who>[A-Z][A-Z'’\-]+(?:\s+[A-Z][A-Z'’\-]+){0,2}):\s*$")),
+    # a headline 'Elizabeth Warren Hammers Wells Fargo CEO: ‘You Should Be Investigated’'
+    ("name", re.compile(rf"^\s*(?P<who>{NAME})\s+(?:{'|'.join(w.title() for w in sorted(HEADLINE_VERBS))})\b[^:\n.]{{0,80}}:\s*$")),
+    ("name", re.compile(rf"\bas\s+(?:the\s+)?(?P<who>{NAME})\s+(?:has\s+|had\s+)?put\s+it\b[^.!?\"\u201c]{{0,80}}$")),  # 'as The New Yorker put it, "..."' 
     ("name", re.compile(rf"\b{_PASSIVE_VERBS}\s+by\s+(?P<who>{GROUP}|{NAME})\s+as\s+$")),
     ("name", re.compile(rf"(?P<who>{GROUP}){_ASIDE}\s+(?:have\s+|has\s+)?(?P<verb>{_VERB})\b[^.!?\"\u201c]{{0,120}}$")),
     ("name", re.compile(rf"(?P<who>{NAME}){_ASIDE}\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?(?P<verb>{_VERB})\b[^.!?\"\u201c]{{0,120}}$")),
@@ -256,7 +259,8 @@ _GERUND_INTRODUCTION = re.compile(
     r"declaring|chanting|shouting|yelling|noting|warning|explaining|responding|replying|insisting|arguing|"
     r"telling\s+[\w\s]{1,30}?|quipping|joking|recalling|concluding|stating|posting)\b[^.!?\"\u201c\u201d]{0,60}?[,:]?\s*$")
 _COLON_INTRODUCTION = re.compile(r":\s*$")
-_OPENING = r"\s*(?:(?:But|And|Then|Still|Meanwhile)\s+)?(?:[A-Z][a-z]*\b[^,\"\u201c\u201d]{0,80},\s+(?:\d{4},\s+)?)?"
+_OPENING = (r"\s*(?:(?:But|And|Then|Still|Meanwhile)\s+)?"  # "On Friday, ", 'On "Face the Nation," ', "With ... voters, "
+            r"(?:[A-Z][a-z]*\b(?:[^,\"\u201c\u201d]|[\"\u201c][^\"\u201c\u201d]{1,40}[\"\u201d]){0,120}?(?:,[\"\u201d]?|(?<=,[\"\u201d]))\s+(?:\d{4},\s+)?)?")
 _ROLE_BEFORE = rf"(?:{NAME}\s+(?:[a-z][\w'’\-]*\s+){{0,2}}(?:{'|'.join(sorted(PERSON_NOUNS))})\s+)"  # "US National Security Council spokesman "
 _SUBJECT = re.compile(rf"{_OPENING}(?:(?P<pronoun>[Hh]e|[Ss]he|[Tt]hey)|{_ROLE_BEFORE}?(?P<name>{NAME}))(?P<aside>{_ASIDE}),?\s+(?:[a-z]+ly\s+)?[a-z]")
 _NAME_GERUND = re.compile(rf"(?P<who>{NAME})\s+(?:was\s+|is\s+)?(?:saying|asking|adding|tweeting|writing|declaring|chanting|"
@@ -270,7 +274,7 @@ def _match_previous_sentence(text, before, sentence_start, ends):
         return None
     previous_start, _ = _sentence_bounds(text, sentence_start - 1, sentence_start - 1, ends)
     previous = text[previous_start:sentence_start]
-    if "\n" in previous.strip() or re.search(r"[\"\u201c\u201d]", previous):
+    if "\n" in previous.strip() or any(len(q.text.split()) > 4 for q in find_quotations(previous)):
         return None  # another paragraph, or a sentence with its own quotation
     head = previous.rstrip().rstrip(".!?")
     found = _match_before(head, previous_start)
