@@ -694,3 +694,8 @@ def test_aliases_and_quote_details_read_well(client):
     html = client.get("/quotes/speakers?id=vassily-nebenzia").text
     assert '<td class="col-aliases type-str">Vasily Nebenzia, Vasily Nebenzya, ' in html
     assert [row["id"] for row in client.json("/quotes/quote_details.json?_shape=array&_size=3")] == [24, 23, 22]
+
+
+def test_a_sort_of_ones_own_is_named_with_the_way_back(client):
+    html = client.get("/quotes/quotes?_search=people&_sort_desc=said").text
+    assert '<strong aria-current="page">by said, descending</strong> |\n      <a href="/quotes/quotes?_search=people">newest first</a>' in html
