@@ -93,7 +93,7 @@ def page(browser, problems, server):
 
 def test_browser_problems_are_caught(page, problems, server):
     """The listeners work: a stylesheet answering 404, a console error, an uncaught error and
-    a request to another site are all seen."""
+    a request to another site (another loopback address: no traffic leaves the machine) are all seen."""
     page.goto(server + "/quotes")
     with page.expect_response("**/-/static/missing.css"):
         page.evaluate("""() => {
@@ -108,10 +108,10 @@ def test_browser_problems_are_caught(page, problems, server):
         script.textContent = "throw new Error('thrown by a script')";
         document.head.appendChild(script);
     }""")
-    page.evaluate("""() => { const img = new Image(); img.src = 'http://192.0.2.1/x.png'; document.body.appendChild(img); }""")
+    page.evaluate("""() => { const img = new Image(); img.src = 'http://127.0.0.2:9/x.png'; document.body.appendChild(img); }""")
     page.wait_for_timeout(200)
     expected = {f"404 for {server}/-/static/missing.css", f"console error on {server}/quotes: something broke",
-                "request to another site: http://192.0.2.1/x.png"}
+                "request to another site: http://127.0.0.2:9/x.png"}
     assert expected <= set(problems), problems
     assert any("thrown by a script" in p for p in problems), problems
     problems.clear()
