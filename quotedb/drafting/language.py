@@ -41,6 +41,7 @@ NOT_NAMES = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
     "yesterday", "tonight", "however", "meanwhile", "instead", "later", "earlier", "last", "next",
     "full", "text", "abstract", "video", "photo", "read", "more", "advertisement", "update",
+    "though", "although", "whereas", "unless", "until", "whether", "despite", "during", "amid", "like", "unlike",
 }
 PRONOUNS = {"he": "he", "she": "she", "they": "they", "him": "he", "her": "she"}
 NOMINALS = (

@@ -14,6 +14,8 @@ from .language import NAME, NOMINALS, _sentence_ends
 from .quotations import Quotation
 from .speakers import _SUBJECT as _OPENING_SUBJECT
 from .speakers import _OPENING_DESCRIPTION
+from .names import name_gender
+from .people import people_of
 from .speakers import (_ASIDE, _DESCRIPTION, GROUP, _clean_name, _describe_speaker, _masked, _venue,
                        genders, resolve_speaker)
 
@@ -160,8 +162,8 @@ def _subject(before: str, offset: int):
         if match:
             who = match.group("who")
             shift = offset + max(0, len(before) - 250)
-            if how == "name" and not _clean_name(who):
-                continue
+            if how == "name" and (not _clean_name(who) or re.fullmatch(r"[A-Z][a-z]+(?:ed|ing)", who) and not name_gender(who)):
+                continue  # not "Chastened" nor "Speaking" opening a sentence
             return how, who, (shift + match.start("who"), shift + match.end("who"))
     return None
 
@@ -385,13 +387,30 @@ def _in_sentence(text, masked, start, end):
     return found
 
 
+_APPOSED_NAME = re.compile(rf",\s+(?P<who>{NAME}),")
+
+
+def _named_in_apposition(text, found, people):
+    """'The state's campaign chairman, Phil Lovas, said' and 'in Washington, Marc H. Morial, the chief
+    executive ..., told': the person named between commas after a description or a place speaks."""
+    how, who, span = found
+    if how not in ("description", "name", "nominal") or (how == "name" and people.find(_clean_name(who) or "")):
+        return found
+    match = _APPOSED_NAME.match(text, span[1])
+    if match and _clean_name(match.group("who")) and people.find(_clean_name(match.group("who"))):
+        return "name", match.group("who"), (match.start("who"), match.end("who"))
+    return found
+
+
 def draft_reported(text: str, quotations=()) -> list[Quotation]:
     """Each reported statement as a `paraphrase`, its speaker resolved like a quote's, marked for review.
     `quotations`, the article's drafted quotes, give the speakers "he" and "she" may refer to."""
     speakers = [q.speaker for q in quotations if q.speaker and q.confidence >= 0.6]
     gender_of = genders(text)
     drafted = []
+    people = people_of(text)
     for start, end, found in find_reported(text):
+        found = _named_in_apposition(text, found, people)
         quote = Quotation(start, end, text[start:end], kind="paraphrase")
         resolve_speaker(text, quote, found, speakers, None, gender_of)
         if quote.speaker and quote.mention and quote.speaker[0].isupper():
