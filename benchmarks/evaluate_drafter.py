@@ -178,12 +178,15 @@ def same_person(drafted, reference: str) -> bool:
 
 def same_words(drafted, source: str) -> bool:
     """The drafted speaker is the annotated Source word for word (but a leading determiner and the
-    case): "Police officials" for "Police officials", "the IMF" for "The IMF". A group the Source
-    names this way can be right though it is no person's name (same_person asks for one)."""
+    case), or the part of it before its first comma (an aside): "Police officials" for "Police
+    officials", "the IMF" for "The IMF", "Younger black voters" for "Younger black voters, in
+    particular,". A group the Source names this way can be right though it is no person's name
+    (same_person asks for one)."""
     def words(name):
         found = re.findall(r"[\w'’.\-]+", (name or "").lower())
         return found[1:] if found[:1] in (["the"], ["a"], ["an"]) else found
-    return bool(words(drafted)) and words(drafted) == words(source)
+    head = (source or "").split(",")[0]  # "Younger black voters, in particular," names "Younger black voters"
+    return bool(words(drafted)) and words(drafted) in (words(source), words(head))
 
 
 def overlap(a, b):

@@ -300,6 +300,8 @@ def test_evaluation_credits_a_group_drafted_as_its_source_word_for_word():
     assert evaluation.same_words("the IMF", "The IMF")
     assert not evaluation.same_words("officials", "Police officials")
     assert not evaluation.same_words("the IMF report", "the IMF")
+    assert evaluation.same_words("Younger black voters", "Younger black voters, in particular,")
+    assert not evaluation.same_words("in particular", "Younger black voters, in particular,")
     assert not evaluation.same_words(None, "Police officials")
     assert not evaluation.same_person("Police officials", "Police officials")  # no person's name: only word for word
 
