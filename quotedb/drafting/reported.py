@@ -358,7 +358,11 @@ def _in_sentence(text, masked, start, end):
                     or not re.match(r"[\w\"\u201c]", masked[after:after + 1])):
                 continue  # but "told his advisers to figure out ..." is what he told them
             if not verb.group("verb").startswith(("sa", "tel", "tol", "wr", "add", "arg", "warn", "claim", "insist",
-                                                  "not", "believ", "think", "thought", "is ", "are ", "was ", "were ")):
+                                                  "not", "believ", "think", "thought", "is ", "are ", "was ", "were ",
+                                                  "tweet", "post", "repl", "respond", "declar", "testif", "recall", "conced",
+                                                  "admit", "acknowledg", "explain", "stress", "emphasi", "suggest", "predict",
+                                                  "assert", "contend", "maintain", "reiterat", "conclud", "confirm", "hope",
+                                                  "fear", "worr", "expect", "agree", "indicat", "signal")):
                 continue  # "found the money", "announced a plan": without "that", only saying verbs
         if text[after:after + 1] in QUOTE_MARKS:
             continue  # a direct quotation: drafted as a quote
