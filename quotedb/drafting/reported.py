@@ -45,7 +45,7 @@ _ADVERBIAL = (r"(?:\s+(?:on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturd
               r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:morning|afternoon|evening|night))?|"
               r"last\s+(?:week|month|year|night)|earlier|later|yesterday|today|this\s+week|"
               r"in\s+(?:a|an|his|her|their)\s+(?:[\w'’\-]+\s+){0,2}?(?:statement|interview|speech|letter|post|tweet|"
-              r"email|report|filing|op-ed|column|briefing|call|message|memo)(?:\s+(?:on|with|to)\s+[\w'’\-. ]{1,40}?)?|"
+              r"email|report|filing|op-ed|column|briefing|call|message|memo)(?:\s+(?:on|with|to)\s+[^,;:.\"\u201c\u201d]{1,40}(?![\w'’]))?|"
               r"to\s+(?:reporters|journalists|supporters|the\s+[\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3}|[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3})|"
               r"in\s+[A-Z][\w'’\-]+(?:,?\s+[A-Z][\w'’\-.]+){0,2}|"  # "in Cleveland", "in Novi, Michigan"
               r"(?:at|during|on|in|before|after)\s+(?:a|an|the|his|her|their)\s+[^,;:.\"\u201c]{1,60}?(?=\s+that\s)|"  # "at a rally ... that"
@@ -118,7 +118,7 @@ def _trim(text, start, end):
     while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:!?"):
         end -= 1
     content = text[start:end]
-    if not content or content[0] in QUOTE_MARKS or len(content.split()) < 3:
+    if not content or content[0] in QUOTE_MARKS or len(content.split()) < 3 or (start and text[start - 1].isalnum()):
         return None
     for opening, closing in (("\u201c", "\u201d"),):
         if content.count(opening) != content.count(closing):  # a quotation cut in two: stop before it
