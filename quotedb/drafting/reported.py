@@ -239,7 +239,7 @@ _NEXT_ACT = re.compile(
     rf"\s+and\s+(?:has\s+|have\s+|had\s+|also\s+|then\s+|later\s+)?(?:{_ACT_VERBS}|{REPORTING_VERBS}|encouraged)\b(?!\s+(?:\w+\s+)?by\b)|"
     rf",\s+(?:even\s+|also\s+|then\s+|while\s+)?(?:{_ACT_GERUNDS}|saying|adding|encouraging|arguing|insisting|claiming)\b|"
     r",\s+but\s+(?=(?:he|she|they|it|we|I|[A-Z])\b)|"
-    r"\s+and\s+[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?\s+(?:[a-z]+ed|said|says)\b")
+    r"(?:\s+and|,)\s+[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?\s+(?:[a-z]+ed|said|says)\b")  # ", Clinton restricted ..."
 _ACT_HERE = re.compile(rf"\b(?P<verb>{_ACT_VERBS}|{_EXPRESSED})\b|(?P<progressive>\b(?:is|are|was|were|has\s+been|have\s+been)\s+"
                        rf"(?:also\s+|now\s+|once\s+again\s+|again\s+|still\s+)?)(?P<gerund>{_ACT_GERUNDS})\b|"
                        rf"(?P<participle>,\s+)(?P<gerund2>{_ACT_GERUNDS})\b")
