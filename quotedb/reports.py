@@ -21,8 +21,6 @@ does not grow with the corpus; `Stage.add` takes one article at a time.
 
 import difflib
 import hashlib
-import json
-from collections import defaultdict
 
 from .loading import Problem, SourceArticle, normalize_text
 
@@ -47,16 +45,19 @@ CREATE TABLE stage.reports (
 GROUPED = """
 CREATE TABLE stage.grouped (
     id INTEGER PRIMARY KEY, group_key BLOB NOT NULL, first_n INTEGER NOT NULL, reports INTEGER NOT NULL,
-    said, venue, kind, language, translated_from, original_text, disagree INTEGER NOT NULL
+    said, venue, kind, language, translated_from, original_text, text_key, head_key, tail_key,
+    disagree INTEGER NOT NULL
 );
 INSERT INTO stage.grouped (group_key, first_n, reports, said, venue, kind, language, translated_from,
-    original_text, disagree)
+    original_text, text_key, head_key, tail_key, disagree)
 SELECT group_key, CAST(substr(first_key, -12) AS INTEGER), reports, said, venue, kind, language,
-    translated_from, original_text, disagree
+    translated_from, original_text, text_key, head_key, tail_key, disagree
 FROM (
     SELECT group_key, min(first_key) AS first_key, count(*) AS reports,
         max(said) AS said, max(venue) AS venue, max(kind) AS kind, max(language) AS language,
         max(translated_from) AS translated_from, max(original_text) AS original_text,
+        -- the same in every report of a quote, but for reports linked with same_as
+        max(text_key) AS text_key, max(head_key) AS head_key, max(tail_key) AS tail_key,
         count(*) > 1 AND (count(DISTINCT said) > 1 OR count(DISTINCT venue) > 1
             OR count(DISTINCT kind) > 1 OR count(DISTINCT language) > 1
             OR count(DISTINCT translated_from) > 1 OR count(DISTINCT original_text) > 1) AS disagree
@@ -66,6 +67,7 @@ ORDER BY coalesce(said, ''), first_key;
 CREATE UNIQUE INDEX stage.grouped_key ON grouped (group_key);
 """
 
+STAGE_CACHE_KB = 256 * 1024  # reading the first report of each quote jumps about the stage
 VARIANT_WORDS = 5  # reports sharing their speaker and first or last five words are compared
 VARIANT_SIMILARITY = 0.8
 VARIANT_CANDIDATES = 20  # at most this many reports compared per shared beginning or ending
@@ -87,6 +89,7 @@ class Stage:
         conn.execute("ATTACH DATABASE ? AS stage", [str(location)])
         conn.execute("PRAGMA stage.journal_mode = OFF")
         conn.execute("PRAGMA stage.synchronous = OFF")
+        conn.execute(f"PRAGMA stage.cache_size = -{STAGE_CACHE_KB}")
         conn.executescript(STAGING_SCHEMA)
         self.reports = 0
 
@@ -125,7 +128,11 @@ class Stage:
         """Group the reports into quotes (`stage.grouped`); returns (problems, warnings)."""
         conn = self.conn
         problems = list(self._duplicate_articles())
-        conn.execute("CREATE INDEX stage.reports_group ON reports (group_key)")
+        # Everything grouping reads, in the index: the reports are read in its order, not the table's.
+        conn.execute(
+            "CREATE INDEX stage.reports_group ON reports (group_key, first_key, said, venue, kind, language, "
+            "translated_from, original_text, text_key, head_key, tail_key)"
+        )
         problems.extend(self._link_variants())
         conn.executescript(GROUPED)
         problems.extend(self._disagreements())
@@ -218,11 +225,9 @@ class Stage:
         but were not linked with `same_as`."""
         rows = self.conn.execute(
             "SELECT group_concat(n) FROM ("
-            "  SELECT r.head_key AS key, g.first_n AS n FROM stage.grouped AS g JOIN stage.reports AS r ON r.n = g.first_n"
-            "  WHERE r.head_key IS NOT NULL"
+            "  SELECT head_key AS key, first_n AS n FROM stage.grouped WHERE head_key IS NOT NULL"
             "  UNION ALL"
-            "  SELECT r.tail_key, g.first_n FROM stage.grouped AS g JOIN stage.reports AS r ON r.n = g.first_n"
-            "  WHERE r.tail_key IS NOT NULL"
+            "  SELECT tail_key, first_n FROM stage.grouped WHERE tail_key IS NOT NULL"
             ") GROUP BY key HAVING count(*) > 1"
         ).fetchall()
         pairs = set()
@@ -245,9 +250,7 @@ class Stage:
 
     def _other_speakers(self):
         rows = self.conn.execute(
-            "SELECT group_concat(n) FROM ("
-            "  SELECT r.text_key AS key, g.first_n AS n FROM stage.grouped AS g JOIN stage.reports AS r ON r.n = g.first_n"
-            ") GROUP BY key HAVING count(*) > 1"
+            "SELECT group_concat(first_n) FROM stage.grouped GROUP BY text_key HAVING count(*) > 1"
         ).fetchall()
         for (numbers,) in rows:
             first, *others = sorted(map(int, numbers.split(",")))
@@ -262,10 +265,6 @@ class Stage:
                     other_path, other_line, "text",
                     f"the same text is attributed to {speaker!r} at {path}:{line}",
                 )
-
-
-def outlets_of(names) -> str:
-    return json.dumps(sorted(set(names)), ensure_ascii=False)
 
 
 def _name(spelling: str) -> str:
