@@ -264,14 +264,18 @@ def create_schema(db: sqlite_utils.Database):
     db.executescript(SCHEMA.format(quotes_fts=QUOTES_FTS))
 
 
-def populate(db: sqlite_utils.Database, speakers, articles, stage_file=":memory:", fts_file: Optional[Path] = None):
+def populate(
+    db: sqlite_utils.Database, speakers, articles, stage_file=":memory:", fts_file: Optional[Path] = None,
+    check_only=False,
+):
     """Create the schema and insert the articles' quotes, merged; ids depend only on
     the records. Returns (problems, warnings) found merging; with problems, the
     database is left unfinished, to be thrown away.
 
     The reports are staged in `stage_file`. With `fts_file`, and enough quotes, the
     full-text index is built there by a second process while this one writes the
-    rows and indexes, then copied in.
+    rows and indexes, then copied in. With `check_only`, it stops once the reports are
+    merged: every problem is known by then.
     """
     create_schema(db)
     stage = Stage(db.conn, stage_file)
@@ -280,7 +284,7 @@ def populate(db: sqlite_utils.Database, speakers, articles, stage_file=":memory:
             stage.add(source)
     with db.conn:
         problems, warnings = stage.merge()
-    if problems:
+    if problems or check_only:
         return problems, warnings
     fts_build = None
     quotes = db.execute("SELECT count(*) FROM stage.grouped").fetchone()[0]
@@ -423,13 +427,16 @@ def build_database(reader: RecordsReader, path: Optional[Path]) -> tuple[list, d
         db = sqlite_utils.Database(temporary, recreate=True)
         db.execute("PRAGMA journal_mode = OFF")  # the file is thrown away on failure
         db.execute("PRAGMA synchronous = OFF")
-        problems, warnings = populate(db, reader.speakers, reader.articles(), stage_file, index_file)
+        problems, warnings = populate(db, reader.speakers, reader.articles(), stage_file, index_file, not keep)
         if reader.problems or problems:
             raise InvalidRecords(reader.problems + problems)
+        # A check stops at the stage, which then still holds what the tables would.
+        tables = ("quotes", "appearances", "articles") if keep else ("stage.grouped", "stage.reports", "stage.articles")
         counts = {
-            name: db.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-            for name in ("quotes", "appearances", "articles", "speakers")
+            name: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for name, table in zip(("quotes", "appearances", "articles"), tables)
         }
+        counts["speakers"] = len(reader.speakers)
         db.execute("PRAGMA journal_mode = DELETE")
         db.conn.close()
         if keep:

@@ -255,3 +255,16 @@ def test_the_order_of_files_does_not_change_ids_or_first_appearances(tmp_path):
             "from quotes join appearances on quote_id = quotes.id join outlets on outlets.id = outlet_id "
             "order by appearances.published, outlets.name, variant").fetchall())
     assert dumps[0] == dumps[1]
+
+
+def test_check_mode_finds_what_the_build_finds_and_writes_nothing(tmp_path):
+    third = EARLIEST.replace("said: 2023-12-31", "said: 2023-11-30")
+    records = write_records(tmp_path / "records", {
+        "speakers.yml": SPEAKERS, "2024/2024-01-02-first.yml": FIRST, "2024/2024-01-09-third.yml": third})
+    result = run_build(records, "--check", "--output", tmp_path / "quotes.db")
+    assert result.returncode == 1 and "said: '2023-12' disagrees with '2023-11-30'" in result.stderr
+    assert "records are not valid" in result.stderr
+    (records / "2024/2024-01-09-third.yml").write_text(EARLIEST, encoding="utf-8")
+    result = run_build(records, "--check", "--output", tmp_path / "quotes.db")
+    assert result.returncode == 0 and "records are valid: 1 quotes (2 reports) from 2 articles" in result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records"]
