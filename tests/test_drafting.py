@@ -485,3 +485,17 @@ def test_headline_verbs_as_x_put_it_and_an_opening_with_a_show_title():
     text = ('Ada Quill runs the port.\n\nOn "Harbour Talk," Senator Tom Brandt, who lost to Quill, praised the port\'s staff. '
             '"They work every holiday."')
     assert [q.speaker for q in draft_quotations(text, DAY) if q.kind == "full"] == ["Tom Brandt"]
+
+
+def test_convening_is_not_saying_and_a_statement_opens_on_its_own_words():
+    from quotedb.drafting import draft_reported
+
+    def reported(text):
+        return [(q.text, q.speaker) for q in draft_reported(text, draft_quotations(text, DAY))]
+
+    assert reported("Mayor Ruth Adebayo called an emergency council meeting on Sunday.\n") == []
+    assert reported("Mayor Ruth Adebayo called the harbour plan a costly mistake.\n") == [
+        ("the harbour plan a costly mistake", "Ruth Adebayo")]
+    assert reported("Mayor Ruth Adebayo responded to the growing anger with a promise of new jobs.\n") == []
+    assert reported('Mayor Ruth Adebayo said that "the wall must go" and that the council would pay for it.\n') == [
+        ("the council would pay for it", "Ruth Adebayo")]

@@ -46,7 +46,8 @@ _ADVERBIAL = (r"(?:\s+(?:on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturd
               r"last\s+(?:week|month|year|night)|earlier|later|yesterday|today|this\s+week|"
               r"in\s+(?:a|an|his|her|their)\s+(?:[\w'’\-]+\s+){0,2}?(?:statement|interview|speech|letter|post|tweet|"
               r"email|report|filing|op-ed|column|briefing|call|message|memo)(?:\s+(?:on|with|to)\s+[^,;:.\"\u201c\u201d]{1,40}(?![\w'’]))?|"
-              r"to\s+(?:reporters|journalists|supporters|the\s+[\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3}|[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3})|"
+              r"to\s+(?:reporters|journalists|supporters|the\s+(?:[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3}|press|crowd|audience|media|"
+              r"committee|council|court|panel|board)|[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3})|"
               r"in\s+[A-Z][\w'’\-]+(?:,?\s+[A-Z][\w'’\-.]+){0,2}|"  # "in Cleveland", "in Novi, Michigan"
               r"(?:at|during|on|in|before|after)\s+(?:a|an|the|his|her|their)\s+[^,;:.\"\u201c]{1,60}?(?=\s+that\s)|"  # "at a rally ... that"
               r"(?:on\s+)?(?:Twitter|Facebook|television|TV|radio)|repeatedly|again|recently|privately|publicly|also|often))*")
@@ -117,6 +118,9 @@ def _trim(text, start, end):
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:!?"):
         end -= 1
+    lead = re.match(r"(?:and|but)\s+(?:that\s+)?", text[start:end])
+    if lead:  # '... "must be total" and that had to be ...': the statement after the joint
+        start += lead.end()
     content = text[start:end]
     if not content or content[0] in QUOTE_MARKS or len(content.split()) < 3 or (start and text[start - 1].isalnum()):
         return None
@@ -289,6 +293,10 @@ def _speech_act(text, masked, start, end):
         if not subject:
             continue
         span = _trim(text, after, _content_end(text, masked, after, end))
+        if span and verb.group("verb") in ("called", "calls") and re.match(
+                r"(?:an?|the|his|her|their)\s+(?:[\w\-]+\s+){0,3}?(?:meeting|vote|election|session|halt|conference|strike|"
+                r"hearing|summit|referendum|truce|ceasefire|recess|timeout|time-out|audible)\b", text[span[0]:span[1]]):
+            continue  # "called an emergency meeting" is no saying; "called him a liar", "called the plan a disaster" are
         if span and _fits(span, subject, found):
             found.append((*span, subject))
     return found
