@@ -355,6 +355,12 @@ def test_speech_acts_headlines_and_asides_are_drafted_as_reported_speech():
         ("the levy would cost a typical household forty dollars a year", None),  # It says ... (no organisation named)
         ("they would vote against any levy", "Another 40 percent"),  # a poll's respondents
         ("to write to the state before the vote", "Ines Varga"),  # X told Y to ...
+        # ..., as X pointed out, ... (the whole sentence)
+        ("Enrolment has fallen for six years, as one of the board's auditors pointed out, and the rolls are still shrinking",
+         "the board's auditors"),
+        ("about 300 families would pay more", "Paul Imre"),  # X has said about 300 ...
+        ("The old gym must close this winter", "the inspection report"),  # ... — according to X.
+        ("To Fight The Levy", "Tom Brandt"),  # a headline "Name Vows To ..."
     ]  # not "Speaking at the meeting on Monday" before ", Imre said.": an introductory phrase
 
 

@@ -15,7 +15,7 @@ from .quotations import Quotation
 from .speakers import _SUBJECT as _OPENING_SUBJECT
 from .speakers import _OPENING_DESCRIPTION
 from .names import name_gender
-from .people import people_of
+from .people import HEADLINE_VERBS, people_of
 from .speakers import (_ASIDE, _DESCRIPTION, GROUP, _clean_name, _describe_speaker, _masked, _venue,
                        genders, resolve_speaker)
 
@@ -40,7 +40,8 @@ _TELLING = re.compile(r"(?:told|tells|tell|assured|reminded|informed|warned|warn
 _OBJECT = (rf"(?:him|her|them|us|me|you|reporters|journalists|supporters|voters|the crowd|"
            rf"(?:the|a|an|his|her|their)\s+(?:[\w'’\-]+\s+){{0,3}}?[\w'’\-]+|{NAME})")
 _AUXILIARY = r"(?:(?:also|later|then|has|have|had|previously|repeatedly|recently|publicly|privately|again|" \
-             r"once|often|would|will|did|does|do|even|now|still|long|already|first|separately|further)\s+){0,3}"
+             r"once|often|would|will|did|does|do|even|now|still|long|already|first|separately|further|" \
+             r"in\s+\d{4}|last\s+(?:week|month|year)|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\s+){0,3}"
 _ADVERBIAL = (r"(?:\s+(?:on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
               r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:morning|afternoon|evening|night))?|"
               r"last\s+(?:week|month|year|night)|earlier|later|yesterday|today|this\s+week|"
@@ -58,9 +59,9 @@ _CLAUSE_OPENING = re.compile(
     r"nothing|something|anyone|someone)\b|[A-Z0-9]", re.I)
 # What may not: a preposition, conjunction or adverb ("said in", "said so", "said Friday").
 _NOT_OPENING = re.compile(
-    r"(?:to|in|on|at|for|with|by|of|from|about|during|after|before|as|and|but|or|so|also|repeatedly|publicly|"
+    r"(?:to|in|on|at|for|with|by|of|from|about(?!\s+\d)|during|after|before|as|and|but|or|so|also|repeatedly|publicly|"
     r"earlier|later|last|next|was|is|were|are|would|will|had|has|have|not|nothing|yes|no|goodbye|hello|again|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|recently|instead|"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight)(?!['’]s)|recently|instead|"
     r"when|while|because|through|via|under|over|against|afterward|afterwards|privately|then|now|here|there(?=[,.])|"
     r"him|them|us|me|something|anything|little|much|very|just|only|please|thanks|thank|sorry|otherwise|"
     r"into|onto|up|out|off|back|down|away|until|unless|whereas|several\s+(?:months|weeks|days|years|hours))\b", re.I)
@@ -82,6 +83,7 @@ _SUBJECTS = [
     # a poll's respondents: "63 percent said", "Another 19 percent of voters say"
     ("description", re.compile(rf"\b(?P<who>(?:[A-Z][a-z]+\s+)?\d[\d,.]*\s*(?:percent|%)(?:\s+of\s+(?:[\w'’\-]+\s+){{0,3}}?[\w'’\-]+)?)\s+{_AUXILIARY}$")),
     ("description", re.compile(rf"(?:^|[,;]\s+|\b(?:and|but)\s+)(?P<who>who|which){_ASIDE}\s+{_AUXILIARY}$")),
+    ("description", re.compile(rf"\b(?P<who>{_BARE_GROUP})\s+who\s+{_AUXILIARY}$")),  # "some economists who argue that ..."
 ]
 _VERB_HERE = re.compile(rf"\b(?P<verb>{_REPORTING})\b")
 _GERUND = re.compile(r"(?:,\s+|\s+)(?P<verb>saying|adding|arguing|noting|warning|claiming|suggesting|insisting|explaining|"
@@ -92,16 +94,21 @@ _AFTER_ATTRIBUTION = re.compile(
     rf"{_ASIDE}\s+{_AUXILIARY}(?P<verb>{_REPORTING})"
     rf"|(?P<verb2>said|says|added|wrote|argued|noted|warned|explained|claimed|insisted|told)\s+(?:[a-z][\w\-]*\s+){{0,2}}(?P<who2>{NOMINALS}|{NAME})"
     r"(?:,\s+(?:a|an|the|who)\s[^;:\"\u201c\u201d]{0,150})?)"  # ", said Brian Baker, a longtime adviser ..."
-    r"\b(?:\s+(?:on|in|at|during|after|before|last|this|yesterday|today|tonight|earlier|later|recently|to|from|"
+    r"\b(?:\s+(?:the\s+|The\s+)?[A-Z][\w'’\-.]*(?:\s+[A-Z][\w'’\-.]*){0,4}|\s+reporters|\s+journalists)?"  # "told The Huffington Post"
+    r"(?:\s+(?:on|in|at|during|after|before|last|this|yesterday|today|tonight|earlier|later|recently|to|from|"
     r"of|with|about|when|while|as|through|via|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b[^,;:\"\u201c\u201d]{0,80})?"
     r"(?:,\s+(?:as|while|when|after|before|because|since|though|although|citing|noting|adding)\b[^;:\"\u201c\u201d]{0,150})?"
     r"[.!?]?\s*$")
 _MID_ATTRIBUTION = re.compile(
-    rf"^[^,;:]{{12,}}?(?P<comma>,)\s+(?P<who>{_PRONOUN_SUBJECT}|{NAME}|{NOMINALS}){_ASIDE}\s+(?:also\s+)?(?:said|says|added|adds|argued|argues|"
+    rf"^[^,;:]{{6,}}?(?P<comma>,)\s+(?P<who>{_PRONOUN_SUBJECT}|{NAME}|{NOMINALS}){_ASIDE}\s+(?:also\s+)?(?:said|says|added|adds|argued|argues|"
     r"noted|notes|wrote|writes|explained|insisted|contended|recalled|acknowledged|conceded|warned)"
     r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|later|earlier))?,\s+(?=[a-z])")
 _ACCORDING_BEFORE = re.compile(rf"^\s*(?:But\s+|And\s+)?[Aa]ccording\s+to\s+(?P<who>[^,;:\"\u201c\u201d]{{2,90}}?),\s+")
-_ACCORDING_AFTER = re.compile(rf",\s+according\s+to\s+(?P<who>[^,;:\"\u201c\u201d]{{2,90}}?)(?:[.!?]?\s*$|,)")
+# "Hawaii, as one of Mr. Obama's advisers pointed out, rarely gets ...": the sentence is the statement.
+_AS_ASIDE = re.compile(rf"^[^,;:]{{3,}}?,\s+as\s+(?P<who>{NAME}|{_DESCRIPTION}|{_OPENING_DESCRIPTION}|{_PRONOUN_SUBJECT})\s+"
+                       r"(?:has\s+|had\s+)?(?:said|says|noted|notes|pointed\s+out|points\s+out|put\s+it|puts\s+it|argued|argues|"
+                       r"explained|explains|observed|wrote|writes|reported|reports),\s+(?=[a-z])")
+_ACCORDING_AFTER = re.compile(rf"(?:,|\s[\u2014\u2013]|\s--)\s+according\s+to\s+(?P<who>[^,;:\"\u201c\u201d]{{2,90}}?)(?:[.!?]?\s*$|,)")
 # Where the statement stops: a quotation after a colon or semicolon, a dash, ", he said", "and later".
 _STOP = re.compile(r":|;|\s[\u2014\u2013]\s|\s--\s|\u2014|,\s+(?:he|she|they|[A-Z][\w'’\-]+)\s+(?:said|says|added|adds)\b|"
                    r",\s+according\s+to\b|\s+and\s+(?:later|then|subsequently)\s+|,\s+which\s+(?:was|is|were|are|has|have|had)\b|"
@@ -162,10 +169,10 @@ def _content_end(text, masked, start, sentence_end):
 
 def _subject(before: str, offset: int):
     for how, pattern in _SUBJECTS:
-        match = pattern.search(before[-250:])
+        match = pattern.search(before[-400:])
         if match:
             who = match.group("who")
-            shift = offset + max(0, len(before) - 250)
+            shift = offset + max(0, len(before) - 400)
             if how == "name" and (not _clean_name(who) or re.fullmatch(r"[A-Z][a-z]+(?:ed|ing)", who) and not name_gender(who)):
                 continue  # not "Chastened" nor "Speaking" opening a sentence
             return how, who, (shift + match.start("who"), shift + match.end("who"))
@@ -302,7 +309,8 @@ def _speech_act(text, masked, start, end):
     return found
 
 
-_HEADLINE = re.compile(rf"^\s*(?P<who>{NAME}):\s+(?=\S)")
+_HEADLINE = re.compile(rf"^\s*(?P<who>{NAME}):\s+(?=\S)|"
+                       rf"^\s*(?P<who2>{NAME})\s+(?:{'|'.join(sorted(w.title() for w in HEADLINE_VERBS))})\s+(?=[A-Z])")
 
 
 def _in_sentence(text, masked, start, end):
@@ -311,11 +319,12 @@ def _in_sentence(text, masked, start, end):
         return []
     headline = _HEADLINE.match(sentence)
     line = sentence.strip()
-    if headline and "\n" not in line and len(line) <= 200 and not line.endswith(".") and _clean_name(headline.group("who")) \
-            and not headline.group("who").isupper():
-        span = _trim(text, start + headline.end(), end)  # a headline "Pat Caddell: Democrats Worried About ..."
+    group = "who" if headline and headline.group("who") else "who2"
+    if headline and "\n" not in line and len(line) <= 200 and _clean_name(headline.group(group)) \
+            and not headline.group(group).isupper() and (group == "who2" or not line.endswith(".")):
+        span = _trim(text, start + headline.end(), end)  # a headline "Pat Caddell: Democrats ...", "Sanders Vows To ..."
         if span:
-            return [(*span, ("name", headline.group("who"), (start + headline.start("who"), start + headline.end("who"))))]
+            return [(*span, ("name", headline.group(group), (start + headline.start(group), start + headline.end(group))))]
 
     def speaker(match, group):
         """(how the speaker is named, the name, where it stands in the text)."""
@@ -330,6 +339,11 @@ def _in_sentence(text, masked, start, end):
     if match:
         span = _trim(text, start, start + match.start())
         return [(*span, speaker(match, "who"))] if span else []
+    match = _AS_ASIDE.match(sentence)
+    if match:
+        span = _trim(text, start, end)
+        if span:
+            return [(*span, speaker(match, "who"))]
     match = _MID_ATTRIBUTION.search(sentence)
     if match and not re.search(r"[\"\u201c\u201d]", sentence[:match.start("comma")]):
         span = _trim(text, start, start + match.start("comma"))  # "Lenox was a juggernaut, Mr. Clarke said, until ..."

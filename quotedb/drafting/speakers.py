@@ -10,7 +10,7 @@ from .dates import MONTHS, WEEKDAYS
 from .names import name_gender
 from .people import HEADLINE_VERBS, PERSON_NOUNS, NOT_PEOPLE, ORGANISATION_WORDS, _masked, gender_word, genders, people_of
 
-_DESCRIPTION = r"(?:the|a|an|one|[A-Z][\w\-]*['’]s)\s+[A-Za-z0-9][\w'’\-]*(?:\s+[A-Za-z0-9][\w'’\-]*){0,6}?"
+_DESCRIPTION = r"(?:the|a|an|one|[A-Z][\w\-]*['’]s)\s+[A-Za-z0-9][\w'’\-]*(?:\s+(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov)\.\s+)?[A-Za-z0-9][\w'’\-]*){0,6}?"
 _OPENING_DESCRIPTION = r"(?:The|A|An)\s+[A-Za-z0-9][\w'’\-]*(?:\s+[A-Za-z0-9][\w'’\-]*){0,6}?"  # opening its sentence
 _DESCRIPTOR = (r"(?:(?!(?:when|while|as|after|before|because|if|and|but|since|though|although|until|where|whereas|"
                r"then|so|or|nor|once|unless|whether|than)\s)(?:[A-Z0-9][\w'’\-./]*|[a-z][\w'’\-]*)\s+){0,6}?")  # "White House press secretary ", "9/11 widow "
