@@ -505,3 +505,10 @@ def test_convening_is_not_saying_and_a_statement_opens_on_its_own_words():
     assert reported("Mayor Ruth Adebayo responded to the growing anger with a promise of new jobs.\n") == []
     assert reported('Mayor Ruth Adebayo said that "the wall must go" and that the council would pay for it.\n') == [
         ("the council would pay for it", "Ruth Adebayo")]
+
+
+def test_an_office_is_not_given_to_someone_holding_another():
+    text = ('County treasurer Martin Aldous defended the budget on Monday.\n\n'
+            '"The gym is unsafe," the state building inspector said.\n\n'
+            '"We will fix it," the veteran treasurer said.')
+    assert [q.speaker for q in draft_quotations(text, DAY)] == ["the state building inspector", "Martin Aldous"]

@@ -80,6 +80,13 @@ PERSON_NOUNS = {
     "governor-elect", "president-elect", "schoolteacher", "nurse", "farmer", "worker", "superintendent", "treasurer", "auditor", "clerk", "inspector", "commissioner", "councillor",
     "councilor", "trustee", "chairperson", "headteacher", "principal", "coach", "captain", "editor", "publisher", "sheriff", "prosecutor", "detective", "owner", "entrepreneur",
 }
+# Offices: one person holding another is not "the inspector" (kinds of person, "the businessman", may be anyone).
+OFFICES = {
+    "president", "senator", "governor", "minister", "ambassador", "envoy", "general", "congressman", "congresswoman",
+    "mayor", "secretary", "chairman", "chairwoman", "chair", "speaker", "director", "chief", "commander", "judge",
+    "justice", "sheriff", "prosecutor", "treasurer", "auditor", "clerk", "inspector", "commissioner", "councillor",
+    "councilor", "trustee", "superintendent", "principal", "headteacher", "chancellor", "premier", "editor", "coach",
+}
 NOT_PEOPLE = {"republican", "republicans", "democrat", "democrats", "democratic", "american", "americans", "gop",
               "white", "black", "congress", "the", "national guard", "north korea", "south korea"}
 MALE_WORDS = {"mr", "sir", "spokesman", "chairman", "congressman", "businessman", "father", "husband", "son",
@@ -312,6 +319,10 @@ class People:
                 person.votes[honorific] += 6
             person.titled = True
         person.roles.update(w.lower().strip(".,") for w in prefix)
+        for word in re.findall(r"[\w'’\-]+", masked[max(0, start - 40):start])[-3:]:  # "County treasurer Martin Aldous"
+            if word.lower() in PERSON_NOUNS:
+                person.roles.add(word.lower())
+                person.titled = person.titled or word.lower() in OFFICES
         apposition = re.match(r",\s+([^,.;:\n]{1,80}),", masked[end:])
         if apposition:
             person.roles.update(w.lower() for w in re.findall(r"[\w'’\-]+", apposition.group(1)))
@@ -416,6 +427,8 @@ class People:
         holding = [key for key in scores if role and role in people[key].roles]
         if holding:
             scores = {key: scores[key] for key in holding}
+        elif role in OFFICES:  # "the state inspector" is not the treasurer named before
+            scores = {key: score for key, score in scores.items() if not (people[key].roles & OFFICES)}
         best, best_score = None, 0.0
         for key, score in scores.items():
             person = people[key]

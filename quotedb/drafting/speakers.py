@@ -152,7 +152,7 @@ def attribute(text: str, quotations: list[Quotation]) -> None:
         else:
             quote.confidence = 0.2 if quote.kind == "full" else 0.1
             quote.comments.append("no speaker found next to a speech verb; fill in or delete")
-        if quote.speaker and quote.mention:
+        if quote.speaker and quote.mention and quote.speaker[:1].isupper():  # a name, not "the veteran treasurer"
             _describe_speaker(text, quote)
         quote.venue = _venue(before + " " + after)
         if quote.kind == "partial":
