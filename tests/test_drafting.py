@@ -512,3 +512,13 @@ def test_an_office_is_not_given_to_someone_holding_another():
             '"The gym is unsafe," the state building inspector said.\n\n'
             '"We will fix it," the veteran treasurer said.')
     assert [q.speaker for q in draft_quotations(text, DAY)] == ["the state building inspector", "Martin Aldous"]
+
+
+def test_a_given_name_makes_a_person_of_a_surname_that_is_also_a_place_word():
+    from quotedb.drafting import draft_reported
+
+    text = "Debate night\n\nThe moderator, Lena Park, asked both candidates about the new stadium.\n"
+    assert [q.speaker for q in draft_reported(text, draft_quotations(text, DAY))] == ["Lena Park"]
+    from quotedb.drafting.people import People
+
+    assert [p.name for p in People("Crowds filled Central Park and Town Hall on Sunday.").people] == []

@@ -32,6 +32,11 @@ saul scott sean sebastian sergei sergey seth shane shawn sheldon sherrod sidney 
 stefan stephen steve steven stewart stuart ted terence terrence theodore thomas tim timothy todd tom tommy
 tony travis trent trevor troy tyler umar vernon victor vince vincent vladimir wade walter warren wayne
 wesley wilbur will willard william willie wolfgang xavier yusuf zachary zach
+raj rahul arjun vikram sanjay amit anil ravi sunil vijay deepak rohan narendra kenji hiroshi takeshi shinzo sergio diego
+andres mateo santiago joaquin emilio giovanni paolo lorenzo francesco andrei dmitri mikhail nikolai oleg yuri vladislav
+volodymyr petro taras bogdan kwame kofi chidi emeka tunde femi jamal tyrone darnell deshawn malik rashid tariq karim
+mustafa hamid reza farid ahmad mahmoud abdullah moshe yosef avi eitan lars sven nils bjorn jens anders klaus jurgen
+dieter helmut uwe pieter joost liam declan ciaran eoin finn rory benedict emmanuel recep viktor valerii kyrylo vasily
 """.split())
 
 FEMALE_NAMES = frozenset("""
@@ -58,6 +63,11 @@ samantha sandra sara sarah sharon sheila shelley sherry shirley sofia sonia soph
 stella stephanie sue susan susanne suzanne sylvia tamara tammy tanya tara teresa theresa tiffany tina tracy
 tulsi valerie vanessa vera veronica vicki victoria viola violet virginia vivian wanda wendy whitney yolanda
 yvonne zoe
+lena priya ines maeve anya leila layla yasmin amina zainab yuki keiko olena oksana svetlana tatiana irina ekaterina
+natalia magdalena agnieszka ingrid astrid greta freya siobhan aoife niamh saoirse rania noor hana chloe maya ava isla
+ella lily nia imani keisha latoya tamika ebony aaliyah kiara priyanka deepa sunita lakshmi meera ananya divya pooja
+neha kavita rekha shreya marisol guadalupe alejandra valentina daniela fernanda paola ximena beatriz leticia graciela
+francesca giulia chiara ilse anke birgit ulrike heike sabine petra monika malia sasha kamala nancy
 """.split())
 
 

@@ -289,7 +289,8 @@ class People:
             cut += 1  # "Treasurer Martin Aldous": a role capitalised at the sentence's start
         prefix, bare = [w for _, w in words[:cut]], [w for _, w in words[cut:]]
         titles = [w for w in prefix if w.lower().strip(".") in _TITLE_SET]
-        if not bare or _organisation(bare) or (len(bare) < 2 and not titles):
+        given = len(bare) >= 2 and name_gender(bare[0]) and not any(_breaks_name(w) for w in bare)
+        if not bare or (_organisation(bare) and not given) or (len(bare) < 2 and not titles):  # "Lena Park" is a person
             return
         start = words[cut][0] if cut < len(words) else words[0][0]
         start = words[0][0] if titles and prefix and prefix[-1] in titles else start
