@@ -135,9 +135,12 @@ def names_someone(source: str) -> bool:
 def person_words(name: str) -> list:
     """The capitalised words of a name, without titles, pronouns and determiners, in order."""
     words = []
-    for word in re.split(r"[\s,;()]+", name or ""):
+    parts = re.split(r"[\s,;()]+", name or "")
+    for index, word in enumerate(parts):
         bare = re.sub(r"['’]s$", "", word.strip(".,'’\"“”:")).lower()
-        if word[:1].isupper() and bare and bare not in TITLE_WORDS and bare not in NOT_NAME_WORDS:
+        surname = (len(parts) == 2 and index == 1 and parts[0][:1].isupper()  # "Charlie King": a surname, not a title
+                   and parts[0].strip(".").lower() not in TITLE_WORDS | NOT_NAME_WORDS)
+        if word[:1].isupper() and bare and (bare not in TITLE_WORDS or surname) and bare not in NOT_NAME_WORDS:
             words.append(bare)
     if not words and (name or "").split() and name.split()[-1][:1].isupper():  # "Mr. King"
         last = name.split()[-1].strip(".,'’\"“”:").lower()

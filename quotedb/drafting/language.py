@@ -20,7 +20,8 @@ SPEECH_VERBS = (
     "sings|sang|sung|chanted|chants|reads|read|wrote|recounted|recounts|offered|offers|hinted|"
     "pleaded|pledged|proclaimed|proclaims|quoted|recalled|remembered|reported|reports|speculated|"
     "summed up|told CNN|wondered|wonders|went on to say|concluded|concludes|began|begins|opined|"
-    "spoke|speaks"
+    "spoke|speaks|repeated|repeats|agreed|agrees|interjected|interrupted|muttered|murmured|sighed|laughed|answered|"
+    "answers|objected|protested|begged|advised|bragged|confided|elaborated|clarified|confirmed|confirms|assured|reminded"
 )
 _VERB = rf"(?:{SPEECH_VERBS})"
 TITLES = (

@@ -403,7 +403,8 @@ def _fuller_mention(text, name, before):
     for start, candidate in _mentions_ending_with(text, name.split()[-1]):
         if start >= before:
             break
-        if len(_split_role(candidate)[0].split()) > len(name.split()) and not candidate.split()[0].rstrip(".") in {"Mr", "Mrs", "Ms", "Dr"}:
+        bare = [w for w in name.split() if w.rstrip(".") not in {"Mr", "Mrs", "Ms", "Dr", "Miss"}]  # "Ms. Ostrander" is one word
+        if len(_split_role(candidate)[0].split()) > len(bare) and not candidate.split()[0].rstrip(".") in {"Mr", "Mrs", "Ms", "Dr"}:
             person = _split_role(candidate)[0]
             found[person] = (candidate, start)
             counts[person] = counts.get(person, 0) + 1
