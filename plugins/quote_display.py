@@ -82,8 +82,12 @@ async def quote_page(datasette, database, quote_id):
     variants = []
     for appearance in appearances:
         if appearance["variant"]:
-            ours, theirs = word_diff(quote["text"], appearance["text"])
-            variants.append({"appearance": appearance, "ours": ours, "theirs": theirs})
+            # words in another language (the original, a translation) are shown, not compared
+            other_language = bool(appearance["language"] and quote["language"]
+                                  and appearance["language"] != quote["language"])
+            ours, theirs = (escape(quote["text"]), escape(appearance["text"])) if other_language else word_diff(
+                quote["text"], appearance["text"])
+            variants.append({"appearance": appearance, "ours": ours, "theirs": theirs, "other_language": other_language})
     return {"quote": dict(quote), "appearances": appearances, "variants": variants}
 
 

@@ -104,6 +104,7 @@ CREATE TABLE appearances (
     reported_via_id INTEGER REFERENCES outlets(id),
     wording TEXT,  -- the words as this report prints them, where they differ from the quote's
     variant INTEGER NOT NULL,  -- 1 when linked by same_as: other words for the same statement
+    language TEXT,  -- the language of the words as this report prints them
     notes TEXT,
     record_file TEXT NOT NULL,
     record_line INTEGER NOT NULL
@@ -182,6 +183,7 @@ SELECT
     appearances.first,
     appearances.variant,
     coalesce(appearances.wording, quotes.text) AS text,
+    appearances.language,
     appearances.spelled_as,
     appearances.role,
     appearances.said,
@@ -240,13 +242,13 @@ APPEARANCES_FROM_STAGE = """
 INSERT INTO appearances
 SELECT NULL, g.id, r.n = g.first_n, r.article_id, outlets.id, r.published, r.spelled_as, r.role,
     r.said, r.said_wording, via.id, CASE WHEN r.text != f.text THEN r.text END,
-    r.text_key != f.text_key, r.notes, r.record_file, r.line
-FROM stage.reports AS r
-JOIN stage.grouped AS g ON g.group_key = r.group_key
+    r.text_key != f.text_key, r.language, r.notes, r.record_file, r.line
+FROM stage.grouped AS g  -- in id order, each quote's reports from the index in order: no sort
+CROSS JOIN stage.reports AS r ON r.group_key = g.group_key
 JOIN stage.reports AS f ON f.n = g.first_n
 JOIN outlets ON outlets.name = r.outlet
 LEFT JOIN outlets AS via ON via.name = r.reported_via
-ORDER BY r.n
+ORDER BY g.id, r.first_key
 """
 
 # The rows quote_search gives, read from the stage (for the index built in a second process).
@@ -266,7 +268,7 @@ def create_schema(db: sqlite_utils.Database):
 
 def populate(
     db: sqlite_utils.Database, speakers, articles, stage_file=":memory:", fts_file: Optional[Path] = None,
-    check_only=False,
+    check_only=False, refused_articles=frozenset(),
 ):
     """Create the schema and insert the articles' quotes, merged; ids depend only on
     the records. Returns (problems, warnings) found merging; with problems, the
@@ -275,7 +277,8 @@ def populate(
     The reports are staged in `stage_file`. With `fts_file`, and enough quotes, the
     full-text index is built there by a second process while this one writes the
     rows and indexes, then copied in. With `check_only`, it stops once the reports are
-    merged: every problem is known by then.
+    merged: every problem is known by then. `refused_articles` (filled while `articles`
+    is read): ids of articles left out for problems of their own.
     """
     create_schema(db)
     stage = Stage(db.conn, stage_file)
@@ -283,7 +286,7 @@ def populate(
         for source in articles:
             stage.add(source)
     with db.conn:
-        problems, warnings = stage.merge()
+        problems, warnings = stage.merge(refused_articles)
     if problems or check_only:
         return problems, warnings
     fts_build = None
@@ -427,7 +430,9 @@ def build_database(reader: RecordsReader, path: Optional[Path]) -> tuple[list, d
         db = sqlite_utils.Database(temporary, recreate=True)
         db.execute("PRAGMA journal_mode = OFF")  # the file is thrown away on failure
         db.execute("PRAGMA synchronous = OFF")
-        problems, warnings = populate(db, reader.speakers, reader.articles(), stage_file, index_file, not keep)
+        problems, warnings = populate(
+            db, reader.speakers, reader.articles(), stage_file, index_file, not keep, reader.refused_articles
+        )
         if reader.problems or problems:
             raise InvalidRecords(reader.problems + problems)
         # A check stops at the stage, which then still holds what the tables would.

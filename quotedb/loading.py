@@ -78,6 +78,7 @@ class RecordsReader:
     def __init__(self, records_dir):
         self.records_dir = Path(records_dir)
         self.problems, self.warnings = [], []
+        self.refused_articles = set()  # ids of the articles left out for their problems
         self.speakers = None
         if not self.records_dir.is_dir():
             self.problems.append(Problem(str(records_dir), 1, "", "no such records directory"))
@@ -96,16 +97,19 @@ class RecordsReader:
             context = {"speakers": index} if index is not None else None
             for path in _record_paths(self.records_dir, self.problems, self.warnings):
                 if path.suffix == ".jsonl":
-                    loaded = _load_article_lines(path, self.records_dir, self.problems, context)
+                    loaded = _load_article_lines(path, self.records_dir, self.problems, context, self.refused_articles)
                 else:
                     loaded = [_load_article(path, self.records_dir, self.problems, self.warnings, context)]
                 for source in loaded:
                     if source is None:
+                        self.refused_articles.add(path.stem)
                         continue
                     before = len(self.problems)
                     self.problems.extend(_check_article(source, index, self.warnings))
                     if len(self.problems) == before:
                         yield source
+                    else:
+                        self.refused_articles.add(source.id)
         finally:
             gc.enable()
 
@@ -316,7 +320,7 @@ def _read_archive(path: Path, problems) -> Optional[str]:
         return None
 
 
-def _load_article_lines(path: Path, records_dir: Path, problems, context):
+def _load_article_lines(path: Path, records_dir: Path, problems, context, refused):
     """Articles from a JSON lines file, one per line; problems located by line."""
     record_file = path.relative_to(records_dir).as_posix()
     try:
@@ -325,19 +329,23 @@ def _load_article_lines(path: Path, records_dir: Path, problems, context):
         problems.append(Problem(str(path), 0, "", f"cannot read the file: {_reason(error)}"))
         return
     with handle:
-        yield from _parse_lines(handle, path, record_file, problems, context)
+        yield from _parse_lines(handle, path, record_file, problems, context, refused)
 
 
-def _parse_lines(handle, path, record_file, problems, context):
+def _parse_lines(handle, path, record_file, problems, context, refused):
     for number, raw in enumerate(handle, start=1):
         if not raw.strip():
             continue
+        data = None
         try:
-            record = ArticleLine.model_validate(_json_object(raw, first=number == 1), context=context)
+            data = _json_object(raw, first=number == 1)
+            record = ArticleLine.model_validate(data, context=context)
         except _LineProblem as problem:
             problems.append(Problem(str(path), number, problem.field, problem.message))
             continue
         except ValidationError as error:
+            if isinstance(data, dict) and isinstance(data.get("id"), str):
+                refused.add(data["id"])
             for item in error.errors():
                 loc = item["loc"]
                 field_name = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")

@@ -191,10 +191,23 @@ QuoteText = Annotated[
 ]
 
 
-# A BCP 47 language tag as curators write them: en, ru, pt-BR, zh-Hant.
+def _usual_case(tag: str) -> str:
+    """A language tag in its usual case, as tags are compared (BCP 47 ignores case):
+    zh-hant-tw is zh-Hant-TW."""
+    parts = tag.split("-")
+    for i, part in enumerate(parts[1:], 1):
+        if part.isalpha() and len(part) in (2, 4):
+            parts[i] = part.upper() if len(part) == 2 else part.title()
+        else:
+            parts[i] = part.lower()
+    return "-".join(parts)
+
+
+# A BCP 47 language tag as curators write them: en, ru, pt-BR, zh-Hant (stored in that case).
 Language = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35),
+    AfterValidator(_usual_case),
     Field(description="A BCP 47 language tag, such as en, ru or pt-BR"),
 ]
 

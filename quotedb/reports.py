@@ -67,6 +67,17 @@ ORDER BY coalesce(said, ''), first_key;
 CREATE UNIQUE INDEX stage.grouped_key ON grouped (group_key);
 """
 
+# Language belongs to the words: a variant linked with same_as may be another language
+# (the original words, another translation). A quote's language is its first
+# appearance's, and it is a translation only from another language.
+FIRST_WORDING = """
+UPDATE stage.grouped SET language = (
+    SELECT max(w.language) FROM stage.reports AS w JOIN stage.reports AS f ON f.n = grouped.first_n
+    WHERE w.group_key = grouped.group_key AND w.text_key = f.text_key
+) WHERE disagree;
+UPDATE stage.grouped SET translated_from = NULL, original_text = NULL WHERE translated_from = language;
+"""
+
 STAGE_CACHE_KB = 256 * 1024  # reading the first report of each quote jumps about the stage
 VARIANT_WORDS = 5  # reports sharing their speaker and first or last five words are compared
 VARIANT_SIMILARITY = 0.8
@@ -124,8 +135,10 @@ class Stage:
             ))
         self.conn.executemany(f"INSERT INTO stage.reports VALUES ({', '.join('?' * 27)})", rows)
 
-    def merge(self) -> tuple[list, list]:
-        """Group the reports into quotes (`stage.grouped`); returns (problems, warnings)."""
+    def merge(self, refused_articles=frozenset()) -> tuple[list, list]:
+        """Group the reports into quotes (`stage.grouped`); returns (problems, warnings).
+        `refused_articles`: ids of articles left out for problems of their own, which a
+        `same_as` naming them is not blamed for."""
         conn = self.conn
         problems = list(self._duplicate_articles())
         # Everything grouping reads, in the index: the reports are read in its order, not the table's.
@@ -133,8 +146,9 @@ class Stage:
             "CREATE INDEX stage.reports_group ON reports (group_key, first_key, said, venue, kind, language, "
             "translated_from, original_text, text_key, head_key, tail_key)"
         )
-        problems.extend(self._link_variants())
+        problems.extend(self._link_variants(refused_articles))
         conn.executescript(GROUPED)
+        conn.executescript(FIRST_WORDING)
         problems.extend(self._disagreements())
         warnings = list(self._likely_variants()) + list(self._other_speakers())
         return problems, warnings
@@ -149,7 +163,7 @@ class Stage:
         for article_id, path, line, first in rows:
             yield Problem(path, line, "", f"article id {article_id!r} is already used by {first}")
 
-    def _link_variants(self):
+    def _link_variants(self, refused_articles):
         """Join each report that names another with `same_as` to that report's quote."""
         links = self.conn.execute(
             "SELECT n, path, line, speaker, group_key, same_as_article, same_as_starts FROM stage.reports "
@@ -170,9 +184,14 @@ class Stage:
                 "SELECT speaker, group_key, text FROM stage.reports WHERE article_id = ? AND n != ?", [article_id, n]
             ).fetchall()
             if not candidates:
+                if article_id in refused_articles:
+                    continue  # its own problems are reported
                 yield Problem(path, line, "same_as.article", f"no article with id {article_id!r} holds quotes")
                 continue
             opening = normalize_text(starts)
+            if not opening:
+                yield Problem(path, line, "same_as.starts", "has no words to match; give the first words of the other quote")
+                continue
             found = [c for c in candidates if normalize_text(c[2]).startswith(opening)]
             if len(found) != 1:
                 how = "no quote" if not found else f"{len(found)} quotes"
@@ -194,31 +213,42 @@ class Stage:
         for key in parent:
             if root(key) != key:
                 self.conn.execute("UPDATE stage.reports SET group_key = ? WHERE group_key = ?", [root(key), key])
+        # Linked, two reports of one article may have become one quote: a quote is recorded once per article.
+        for key in sorted({root(key) for key in parent}):
+            seen = {}
+            for article_id, path, line in self.conn.execute(
+                "SELECT article_id, path, line FROM stage.reports WHERE group_key = ? ORDER BY n", [key]
+            ).fetchall():
+                if article_id in seen:
+                    yield Problem(
+                        path, line, "text",
+                        f"the same quote as {seen[article_id]} (linked with same_as): record a quote once per article",
+                    )
+                seen.setdefault(article_id, f"{path}:{line}")
 
     def _disagreements(self):
-        """Reports of one quote that disagree on its facts; None where they agree."""
+        """Reports of one quote that disagree on its facts: each later report is compared
+        with every earlier one that gives the fact (for `language`, those with its words)."""
         groups = self.conn.execute("SELECT group_key FROM stage.grouped WHERE disagree").fetchall()
         for (group_key,) in groups:
             reports = self.conn.execute(
-                "SELECT path, line, said, venue, kind, language, translated_from, original_text "
+                "SELECT path, line, said, venue, kind, language, translated_from, original_text, text_key "
                 "FROM stage.reports WHERE group_key = ? ORDER BY first_key", [group_key]
             ).fetchall()
             for index, name in enumerate(("said", "venue", "kind", "language", "translated_from", "original_text"), 2):
                 given = [r for r in reports if r[index] is not None]
-                for later in given[1:]:
-                    first = given[0]
-                    if name == "said":
-                        most_precise = max((r[index] for r in given), key=len)
-                        if most_precise.startswith(later[index]) and most_precise.startswith(first[index]):
-                            continue
-                    elif later[index] == first[index]:
-                        continue
-                    yield Problem(
-                        later[0], later[1], name,
-                        f"{later[index]!r} disagrees with {first[index]!r} at {first[0]}:{first[1]}, "
-                        "another report of this quote",
-                    )
-                    break
+                for i, later in enumerate(given):
+                    clash = next((
+                        earlier for earlier in given[:i]
+                        if _clash(name, earlier[index], later[index]) and (name != "language" or earlier[8] == later[8])
+                    ), None)
+                    if clash is not None:
+                        yield Problem(
+                            later[0], later[1], name,
+                            f"{later[index]!r} disagrees with {clash[index]!r} at {clash[0]}:{clash[1]}, "
+                            "another report of this quote",
+                        )
+                        break
 
     def _likely_variants(self):
         """Quotes by one speaker that begin or end with the same words and are mostly alike,
@@ -265,6 +295,14 @@ class Stage:
                     other_path, other_line, "text",
                     f"the same text is attributed to {speaker!r} at {path}:{line}",
                 )
+
+
+def _clash(name, one, other) -> bool:
+    """Two reports' values of a fact that cannot both be right. A date may be a less
+    precise form of the other ("2023-12" and "2023-12-31")."""
+    if name == "said":
+        return not (one.startswith(other) or other.startswith(one))
+    return one != other
 
 
 def _name(spelling: str) -> str:

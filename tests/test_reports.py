@@ -41,6 +41,16 @@ quotes:
     said_wording: last Sunday
     kind: full
     text: "“In order to increase the number of casualties they used cluster munitions.”"
+"""
+
+# The same outlet again, in another article, with other words for the statement.
+FOURTH = """\
+article:
+  title: The envoy's words, translated again
+  outlet: Second Herald
+  published: 2024-01-05
+  language: en
+quotes:
   - speaker: vassily-nebenzia
     said: 2023-12-31
     kind: full
@@ -75,7 +85,7 @@ def merged(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("merged")
     result, db = build(tmp_path, {
         "2024/2024-01-02-first.yml": FIRST, "2024/2024-01-05-second.yml": SECOND,
-        "2024/2024-01-09-third.yml": EARLIEST,
+        "2024/2024-01-09-third.yml": EARLIEST, "2024/2024-01-05-second-again.yml": FOURTH,
     })
     assert result.returncode == 0, result.stderr
     client = SiteClient(db)
@@ -85,7 +95,7 @@ def merged(tmp_path_factory):
 
 def test_one_quote_in_three_files_is_one_quote_with_three_appearances(merged):
     result, db, client = merged
-    assert "built" in result.stdout and "1 quotes (4 reports) from 3 articles" in result.stdout
+    assert "built" in result.stdout and "1 quotes (4 reports) from 4 articles" in result.stdout
     (quote,) = client.json("/quotes/quotes.json?_shape=array")
     # its words are those of its first appearance, the earliest published (Third Post, 1 January)
     assert quote["text"] == "in order to increase the number of casualties they used cluster munitions"
@@ -110,8 +120,9 @@ def test_a_less_precise_date_defers_to_the_most_precise(merged):
     # the venue only one report gives, and the language only one gives, are the quote's
     assert conn.execute("select venues.name, language, translated_from from quotes join venues on venues.id = venue_id"
                         ).fetchone() == ("UN Security Council", "en", "ru")
-    assert [row[0] for row in conn.execute("select said from appearances order by id")] == [
-        "2023-12", "2023-12-31", "2023-12-31", "2023-12-31"]
+    # each report keeps its own date; a quote's reports are numbered from its first appearance
+    assert conn.execute("select said from appearances order by id").fetchall() == [
+        ("2023-12-31",), ("2023-12",), ("2023-12-31",), ("2023-12-31",)]
 
 
 def test_search_finds_it_by_any_spelling_its_original_words_and_a_variant_wording(merged):
@@ -126,7 +137,7 @@ def test_the_outlet_facet_counts_a_quote_once_in_each_outlet(merged):
     _, _, client = merged
     data = client.json("/quotes/quotes.json?_facet_size=10")
     outlets = {item["value"]: item["count"] for item in data["facet_results"]["outlets"]["results"]}
-    assert outlets == {"First Wire": 1, "Second Herald": 1, "Third Post": 1}  # Second Herald's two reports: once
+    assert outlets == {"First Wire": 1, "Second Herald": 1, "Third Post": 1}  # Second Herald's two articles: once
     assert {i["value"]: i["count"] for i in data["facet_results"]["language"]["results"]} == {"en": 1}
     # counted live once filtered, the same way
     filtered = client.json("/quotes/quotes.json?_facet_size=10&speaker_id=vassily-nebenzia")
@@ -245,8 +256,8 @@ def test_the_order_of_files_does_not_change_ids_or_first_appearances(tmp_path):
     for names in (("a", "b", "c"), ("c", "b", "a")):
         files = {f"2024/{n}-{suffix}.yml": text for n, (suffix, text) in zip(
             names, [("first", FIRST.replace("2024-01-02-first", f"{names[0]}-first")),
-                    ("second", SECOND.replace("2024-01-02-first", f"{names[0]}-first")),
-                    ("third", EARLIEST)])}
+                    ("second", SECOND), ("third", EARLIEST)])}
+        files["2024/d-fourth.yml"] = FOURTH.replace("2024-01-02-first", f"{names[0]}-first")
         result, db = build(tmp_path / "-".join(names), files)
         assert result.returncode == 0, result.stderr
         conn = sqlite3.connect(db)
@@ -268,3 +279,105 @@ def test_check_mode_finds_what_the_build_finds_and_writes_nothing(tmp_path):
     result = run_build(records, "--check", "--output", tmp_path / "quotes.db")
     assert result.returncode == 0 and "records are valid: 1 quotes (2 reports) from 2 articles" in result.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["records"]
+
+
+# --- Adversarial pass: each test below failed before its fix. ---
+
+def _article(outlet, published, quotes, language=None):
+    head = f"article:\n  title: About {outlet}\n  outlet: {outlet}\n  published: {published}\n"
+    return head + (f"  language: {language}\n" if language else "") + "quotes:\n" + quotes
+
+
+def _quote(text, said="2023-12-31", extra=""):
+    return f"  - speaker: vassily-nebenzia\n    said: {said}\n    kind: full\n{extra}    text: {text!r}\n"
+
+
+WORDS = "In order to increase the number of casualties they used cluster munitions"
+OTHER_WORDS = "To raise the toll of the attack they resorted to cluster bombs"
+
+
+@pytest.mark.parametrize("dates, clash", [
+    # a month, then two days inside it: the second day clashes with the first day, not the month
+    (("2023-12", "2023-12-30", "2023-12-31"), "c.yml:6: said: '2023-12-31' disagrees with '2023-12-30' at {}/b.yml:6"),
+    # a year, a month, a day in another month: the day clashes with the month
+    (("2023", "2023-11", "2023-12-31"), "c.yml:6: said: '2023-12-31' disagrees with '2023-11' at {}/b.yml:6"),
+])
+def test_a_clashing_date_names_the_report_it_clashes_with(tmp_path, dates, clash):
+    files = {f"{name}.yml": _article(name.upper(), f"2024-01-0{i + 2}", _quote(WORDS, said=said))
+             for i, (name, said) in enumerate(zip("abc", dates))}
+    result, db = build(tmp_path, files)
+    assert result.returncode == 1 and not db.exists()
+    problems = [line for line in result.stderr.splitlines() if ": said: " in line]
+    assert problems == [f"{tmp_path}/records/" + clash.format(f"{tmp_path}/records") + ", another report of this quote"]
+
+
+def test_same_as_naming_an_article_with_problems_reports_only_those_problems(tmp_path):
+    linked = _quote(OTHER_WORDS, extra="    same_as: {article: b, starts: In order}\n")
+    result, db = build(tmp_path, {"a.yml": _article("A", "2024-01-03", linked),
+                                  "b.yml": _article("B", "2024-01-02", _quote(WORDS, said="2023-02-30"))})
+    assert result.returncode == 1 and not db.exists()
+    assert "b.yml:7: said: '2023-02-30' is not a real date" in result.stderr
+    assert "a.yml" not in result.stderr and "1 problem found" in result.stderr
+
+
+def test_one_article_cannot_report_a_quote_twice_through_same_as(tmp_path):
+    twice = (_quote(OTHER_WORDS, extra="    same_as: {article: a, starts: In order}\n")
+             + _quote(OTHER_WORDS + " on the city", extra="    same_as: {article: a, starts: In order}\n"))
+    result, db = build(tmp_path, {"a.yml": _article("A", "2024-01-02", _quote(WORDS)),
+                                  "b.yml": _article("B", "2024-01-03", twice)})
+    assert result.returncode == 1 and not db.exists()
+    assert (f"{tmp_path}/records/b.yml:11: text: the same quote as {tmp_path}/records/b.yml:6 (linked with "
+            "same_as): record a quote once per article") in result.stderr
+
+
+@pytest.mark.parametrize("starts", ["...", "\u201c"])
+def test_a_same_as_start_without_words_is_an_error(tmp_path, starts):
+    linked = _quote(OTHER_WORDS, extra=f"    same_as: {{article: a, starts: {starts!r}}}\n")
+    result, db = build(tmp_path, {"a.yml": _article("A", "2024-01-02", _quote(WORDS)),
+                                  "b.yml": _article("B", "2024-01-03", linked)})
+    assert result.returncode == 1 and not db.exists()
+    assert f"b.yml:6: same_as.starts: has no words to match; give the first words of the other quote" in result.stderr
+
+
+def test_renaming_a_later_report_keeps_every_id(tmp_path):
+    """Appearance ids are in citation links (?appearance=N): a rename must not move them."""
+    dumps = []
+    for later in ("0000-later", "zzzz-later"):
+        result, db = build(tmp_path / later, {
+            "m-first.yml": _article("First", "2024-01-02", _quote(WORDS) + _quote(OTHER_WORDS)),
+            f"{later}.yml": _article("Later", "2024-01-05", _quote(WORDS.upper()) + _quote(OTHER_WORDS + "!")),
+        })
+        assert result.returncode == 0, result.stderr
+        dumps.append(sqlite3.connect(db).execute(
+            "select appearances.id, quote_id, first, outlets.name, appearances.record_line, quotes.text "
+            "from appearances join outlets on outlets.id = outlet_id join quotes on quotes.id = quote_id "
+            "order by appearances.id").fetchall())
+    assert dumps[0] == dumps[1]
+    # a quote's reports are numbered together, its first appearance first
+    assert [row[1:3] for row in dumps[0]] == [(1, 1), (1, 0), (2, 1), (2, 0)]
+
+
+def test_a_variant_in_another_language_keeps_its_own_language(tmp_path):
+    """The Russian original linked to an English translation: one quote, in English, spoken in Russian."""
+    english = _quote(WORDS, extra="    translated_from: ru\n")
+    russian = _quote("Чтобы увеличить число жертв, они применили кассетные боеприпасы",
+                     extra="    same_as: {article: a, starts: In order}\n")
+    result, db = build(tmp_path, {"a.yml": _article("A", "2024-01-02", english, "en"),
+                                  "b.yml": _article("B", "2024-01-03", russian, "ru")})
+    assert result.returncode == 0, result.stderr
+    conn = sqlite3.connect(db)
+    assert conn.execute("select language, translated_from, reports from quotes").fetchall() == [("en", "ru", 2)]
+    assert conn.execute("select language, variant from appearances order by id").fetchall() == [("en", 0), ("ru", 1)]
+    html = SiteClient(db).get("/quotes/quotes/1").text
+    assert '<blockquote lang="ru">' in html and "Чтобы увеличить" in html
+    # the same words printed in two languages still disagree
+    french = _article("B", "2024-01-03", _quote(WORDS), "fr")
+    result, _ = build(tmp_path / "again", {"a.yml": _article("A", "2024-01-02", _quote(WORDS), "en"), "b.yml": french})
+    assert result.returncode == 1 and "b.yml:7: language: 'fr' disagrees with 'en'" in result.stderr
+
+
+def test_language_tags_are_compared_and_stored_in_their_usual_case(tmp_path):
+    result, db = build(tmp_path, {"a.yml": _article("A", "2024-01-02", _quote(WORDS), "zh-hant-tw"),
+                                  "b.yml": _article("B", "2024-01-03", _quote(WORDS), "zh-Hant-TW")})
+    assert result.returncode == 0, result.stderr
+    assert sqlite3.connect(db).execute("select language from quotes").fetchall() == [("zh-Hant-TW",)]
