@@ -142,16 +142,24 @@ figure.quote-paraphrase blockquote { font-style: italic; border-left-style: dash
 figure.quote figcaption { font-size: 0.85em; color: #555; }
 mark { background: #ffe58a; padding: 0 1px; }
 /* A quote's page: its reports, the first marked, and variants word by word. */
-.quote-page { max-width: 60em; }
-ol.appearances li { margin: 0.4em 0; overflow-wrap: anywhere; }
-ol.appearances li.first-appearance { border-left: 3px solid #2c5282; padding-left: 0.5em; }
-.cite-report { font-size: 0.85em; margin-left: 0.3em; }
+.quote-page { max-width: 60em; overflow-wrap: anywhere; }
+ol.appearances { padding-left: 1.6em; }
+ol.appearances li { margin: 0.6em 0; padding: 0.4em 0.6em; border-left: 3px solid #ddd; }
+ol.appearances li.first-appearance { border-left: 5px solid #2c5282; background: #eef3fa; }
+ol.appearances p { margin: 0.15em 0; }
+.first-label { color: #1a365d; }
+.report-facts { font-size: 0.9em; color: #444; }
+.report-printed { margin: 0.3em 0; font-size: 0.9em; }
+.report-printed figcaption { color: #444; }
+.report-printed blockquote, .quote-original blockquote, .variant-pair blockquote { margin: 0.2em 0;
+  padding-left: 0.8em; border-left: 3px solid #8a6d3b; font-family: Georgia, serif; }
+.quote-original { margin: 0.6em 0 1em 0; }
 .variant-pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 20em), 1fr)); gap: 1em;
-  margin: 0.8em 0; overflow-wrap: anywhere; }
+  margin: 0.8em 0; }
 .variant-pair figure { margin: 0; }
+.variant-pair figcaption { font-weight: bold; font-size: 0.9em; }
 .variant-pair del { background: #fde2e1; color: #7a1f1a; }
 .variant-pair ins { background: #dcf5dc; color: #1b5e20; text-decoration: underline; }
-.quote-original blockquote { font-family: Georgia, serif; }
 td.col-text, td.col-quote { min-width: 28em; }
 .speaker-chart { max-width: 100%; height: auto; }
 .speaker-chart rect { fill: #5b7fa6; }

@@ -150,9 +150,10 @@ def test_the_outlet_facet_counts_a_quote_once_in_each_outlet(merged):
 def test_the_quote_page_lists_every_report_first_marked_and_compares_the_variant(merged):
     _, _, client = merged
     html = client.get("/quotes/quotes/1").text
-    assert "Reported in 4 articles" in html
+    assert "Reported in 4 articles, first by Third Post" in html
     first = html.index('class="first-appearance"')
-    assert "<strong>First appearance:</strong> Third Post" in html[first:first + 200]
+    assert '<strong class="first-label">First appearance:</strong> <strong>Third Post</strong>' in html[first:first + 200]
+    assert html.count('class="first-appearance"') == 1
     assert html.count("Cite this report") == 4
     # the variant beside the quote, word by word
     assert 'id="variant-' in html
@@ -161,7 +162,7 @@ def test_the_quote_page_lists_every_report_first_marked_and_compares_the_variant
     assert "To <ins>raise</ins> the <ins>toll</ins> of <ins>the terrorist attack</ins> they <ins>resorted to</ins>" in html
     assert "cluster <del>munitions</del>" in html and "cluster <ins>bombs</ins>" in html
     # the language spoken and the original words
-    assert 'a translation: spoken in <span class="language-tag">ru</span>' in html
+    assert 'a translation: spoken in Russian (<span class="language-tag">ru</span>)' in html
     assert '<blockquote lang="ru">Чтобы увеличить число жертв' in html
 
 
@@ -381,3 +382,60 @@ def test_language_tags_are_compared_and_stored_in_their_usual_case(tmp_path):
                                   "b.yml": _article("B", "2024-01-03", _quote(WORDS), "zh-Hant-TW")})
     assert result.returncode == 0, result.stderr
     assert sqlite3.connect(db).execute("select language from quotes").fetchall() == [("zh-Hant-TW",)]
+
+
+@pytest.mark.browser
+def test_a_quote_page_with_reports_fits_a_phone_and_is_saved(tmp_path):
+    """A quote with three reports, a variant and long words everywhere they can be: no
+    sideways scrolling at 390 px, no serious accessibility problem; screenshots at
+    desktop and phone widths go to test-artifacts/ for a person to look at."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    from conftest import ROOT
+    from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
+
+    long_word = "Ж" * 300
+    first = FIRST.replace("кассетные боеприпасы", f"кассетные боеприпасы {long_word}").replace(
+        "spelled_as: Vasily Nabenzia", f"spelled_as: Vasily Nabenzia\n    said_wording: {'x' * 200}")
+    result, db = build(tmp_path, {
+        "2024/2024-01-02-first.yml": first, "2024/2024-01-05-second.yml": SECOND,
+        "2024/2024-01-09-third.yml": EARLIEST, "2024/2024-01-05-second-again.yml": FOURTH,
+    })
+    assert result.returncode == 0, result.stderr
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "quotedb", "serve", str(db), "--port", str(port)],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/quotes/quotes/1"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url, timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        ARTIFACTS.mkdir(exist_ok=True)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            for label, width in [("desktop", 1280), ("phone", 390)]:
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                page.goto(url)
+                assert page.evaluate("document.documentElement.scrollWidth") <= width, label
+                assert page.locator("ol.appearances > li").first.get_attribute("class") == "first-appearance"
+                violations = [(v["id"], v["impact"]) for v in Axe().run(page).response["violations"]
+                              if v["impact"] in ("serious", "critical")]
+                assert violations == [], (label, violations)
+                page.screenshot(path=ARTIFACTS / f"quote-with-reports-{label}.png", full_page=True)
+                page.close()
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
