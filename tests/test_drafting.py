@@ -354,6 +354,7 @@ def test_speech_acts_headlines_and_asides_are_drafted_as_reported_speech():
         ("an open meeting before any vote", "Parent groups"),  # X are calling for ...
         ("it was based on last year's figures", "Paul Imre"),  # ..., insisting ...
         ("The budget was balanced last spring", "Paul Imre"),  # ..., X said, until ...
+        ("until the state cut its grant", "Paul Imre"),  # ... and the piece after the attribution
         ("the levy would cost a typical household forty dollars a year", None),  # It says ... (no organisation named)
         ("they would vote against any levy", "Another 40 percent"),  # a poll's respondents
         ("to write to the state before the vote", "Ines Varga"),  # X told Y to ...
@@ -364,6 +365,25 @@ def test_speech_acts_headlines_and_asides_are_drafted_as_reported_speech():
         ("The old gym must close this winter", "the inspection report"),  # ... — according to X.
         ("To Fight The Levy", "Tom Brandt"),  # a headline "Name Vows To ..."
     ]  # not "Speaking at the meeting on Monday" before ", Imre said.": an introductory phrase
+
+
+def test_statements_split_by_their_attribution_and_transcript_lines_are_drafted_as_reported_speech():
+    """'A, X said, B' (B a piece of its own; A too unless a bare subject or an introductory phrase),
+    '..., X told the board, ...', an introductory phrase's comma inside the statement, and a
+    transcript's lines 'NAME: ...' (one opening with a mark it never closes, not drafted as a quote)."""
+    from quotedb.drafting import draft_reported
+
+    text = (ARTICLES / "reported" / "2024-11-12-lake-herald-harbour-wall.txt").read_text(encoding="utf-8")
+    quotes = draft_quotations(text, DAY)
+    assert [q for q in quotes if q.kind == "full"] == []  # '"HALE: Can the wall ...' is no quotation
+    assert [(q.text, q.speaker) for q in draft_reported(text, quotes)] == [
+        ("would cost twice what the board had set aside", "Rosa Quint"),  # not "The new wall"
+        ("the contractor had asked for more time", "Rosa Quint"),  # not "Back in the summer"
+        ("is that the old stone cannot be matched", "Rosa Quint"),
+        ("in 2019, Quint warned the board about the east end", "Ed Hale"),  # not cut at ", Quint warned"
+        ("Can the wall last another winter? I need an answer before the vote", "Ed Hale"),
+        ("It can, if the boats keep away from the east end", "Rosa Quint"),
+    ]  # not "UPDATE: The board will meet again in March."
 
 
 def test_direct_quotations_and_nouns_are_not_drafted_as_reported_speech():

@@ -48,7 +48,29 @@ def _headline(paragraph: str) -> bool:
             and not paragraph.rstrip().endswith((".", "!", "?")) or paragraph.rstrip().endswith((".\u2019", "?\u2019", "!\u2019")))
 
 
+# A transcript's line, its mark left open: '"WALLACE: If I may, sir, ...' (no closing mark): the
+# speaker's words, but no quotation; drafted as reported speech (see reported.py).
+TRANSCRIPT_LINE = re.compile(r"^[ \t]*[\"\u201c]?(?P<who>[A-Z][A-Z'\u2019\-]{2,}(?:[ \t]+[A-Z][A-Z'\u2019\-]+){0,2}):[ \t]+"
+                             r"(?=[^\s\"\u201c\u201d])", re.M)
+NOT_SPEAKERS = {"UPDATE", "CLARIFICATION", "CORRECTION", "EDITOR", "NOTE", "WATCH", "READ", "RELATED", "VIDEO", "PHOTOS",
+                "PHOTO", "SOURCE", "SOURCES", "BREAKING", "EXCLUSIVE", "ALSO", "MORE", "Q", "A"}
+
+
+def transcript_line(paragraph: str):
+    """The match of a transcript's line 'NAME: words' (its opening mark, if any, never closed), or None."""
+    match = TRANSCRIPT_LINE.match(paragraph)
+    if not match or match.group("who").split()[0].strip("'\u2019") in NOT_SPEAKERS:
+        return None
+    rest = paragraph[match.end():]
+    opening = paragraph.lstrip()[:1]
+    if opening in OPENERS and OPENERS[opening] in rest:
+        return None  # a quotation that closes: not a bare line
+    return match
+
+
 def _paragraph_quotations(paragraph: str, offset: int) -> list[Quotation]:
+    if transcript_line(paragraph) and paragraph.lstrip()[:1] in "\"\u201c":
+        return []  # '"PENCE: Well, ...' with no closing mark: a transcript's line, not a quotation
     if "\u2018" in paragraph and _headline(paragraph) and not any(c in paragraph for c in '"\u201c\u201d'):
         return [Quotation(offset + m.start(), offset + m.end(), m.group(1)) for m in _HEADLINE_QUOTE.finditer(paragraph)
                 if any(c.isalnum() for c in m.group(1))]

@@ -11,7 +11,7 @@ semicolon before a quotation, a dash, ", he said"). Every one is marked for revi
 import re
 
 from .language import NAME, NOMINALS, _sentence_ends
-from .quotations import Quotation
+from .quotations import Quotation, transcript_line
 from .speakers import _SUBJECT as _OPENING_SUBJECT
 from .speakers import _OPENING_DESCRIPTION
 from .names import name_gender
@@ -100,8 +100,10 @@ _AFTER_ATTRIBUTION = re.compile(
     r"(?:,\s+(?:as|while|when|after|before|because|since|though|although|citing|noting|adding)\b[^;:\"\u201c\u201d]{0,150})?"
     r"[.!?]?\s*$")
 _MID_ATTRIBUTION = re.compile(
-    rf"^[^,;:]{{6,}}?(?P<comma>,)\s+(?P<who>{_PRONOUN_SUBJECT}|{NAME}|{NOMINALS}){_ASIDE}\s+(?:also\s+)?(?:said|says|added|adds|argued|argues|"
-    r"noted|notes|wrote|writes|explained|insisted|contended|recalled|acknowledged|conceded|warned)"
+    rf"^[^,;:]{{6,}}?(?P<comma>,)\s+(?:[a-z][\w\-]*\s+){{0,3}}?(?P<who>{_PRONOUN_SUBJECT}|{NAME}|{NOMINALS}){_ASIDE}\s+(?:also\s+)?(?:said|says|added|adds|argued|argues|"
+    r"noted|notes|wrote|writes|explained|insisted|contended|recalled|acknowledged|conceded|warned|claimed|claims|"
+    r"announced|suggested|predicted|believes|thinks|(?:told|tells)\s+(?:me|us|him|her|them|reporters|journalists|"
+    r"(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,3}|(?:the|a|an)\s+[a-z]+))"
     r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|later|earlier))?,\s+(?=[a-z])")
 _ACCORDING_BEFORE = re.compile(rf"^\s*(?:But\s+|And\s+)?[Aa]ccording\s+to\s+(?P<who>[^,;:\"\u201c\u201d]{{2,90}}?),\s+")
 # "Hawaii, as one of Mr. Obama's advisers pointed out, rarely gets ...": the sentence is the statement.
@@ -163,8 +165,17 @@ def _how(who: str) -> str:
 
 
 def _content_end(text, masked, start, sentence_end):
-    stops = [m.start() for m in (_STOP.search(masked, start, sentence_end), _NEXT_ACT.search(masked, start, sentence_end)) if m]
-    return min(stops) if stops else sentence_end
+    after = start
+    opening = re.match(r"\s*(?:that\s+)?", masked[start:sentence_end]).end() + start
+    while True:
+        stops = [m.start() for m in (_STOP.search(masked, after, sentence_end), _NEXT_ACT.search(masked, after, sentence_end)) if m]
+        stop = min(stops) if stops else sentence_end
+        # "said that in 1998, Clinton allowed ...": the comma closes an introductory phrase, not the statement
+        if (stop < sentence_end and masked[stop] == "," and after == start and _INTRODUCTORY_ANY_CASE.match(masked, opening)
+                and len(masked[opening:stop].split()) <= 6 and not re.search(r"[,;:]", masked[opening:stop])):
+            after = stop + 1
+            continue
+        return stop
 
 
 def _subject(before: str, offset: int):
@@ -202,13 +213,29 @@ def find_reported(text: str) -> list[tuple[int, int, tuple]]:
     """(start, end, (how, who, mention span)) of each reported statement, in order."""
     masked = _masked(text)
     ends = _sentence_ends(text)
-    found = []
+    found, lines = _transcript_lines(text), []
+    lines = [(f[0], f[1]) for f in found]
     start = 0
     for sentence_end in list(ends) + [len(text)]:
         if sentence_end <= start:
             continue
-        found.extend(_in_sentence(text, masked, start, sentence_end))
+        if not any(s <= sentence_end and start <= e for s, e in lines):
+            found.extend(_in_sentence(text, masked, start, sentence_end))
         start = sentence_end
+    return sorted(found)
+
+
+def _transcript_lines(text: str):
+    """A transcript's lines 'PENCE: Well, look, ...' (or '"PENCE: ...' with its mark never closed):
+    each line's words, said by the name before the colon."""
+    found, offset = [], 0
+    for paragraph in text.split("\n"):
+        match = transcript_line(paragraph)
+        if match:
+            span = _trim(text, offset + match.end(), offset + len(paragraph.rstrip()))
+            if span:
+                found.append((*span, ("name", match.group("who"), (offset + match.start("who"), offset + match.end("who")))))
+        offset += len(paragraph) + 1
     return found
 
 
@@ -258,8 +285,10 @@ _ACT_HERE = re.compile(rf"\b(?P<verb>{_ACT_VERBS}|{_EXPRESSED})\b|(?P<progressiv
 
 _INFINITIVE = re.compile(r"(?:promise|pledge|vow|threaten|urge|ask|demand|propose|call|decline|refuse)", re.I)  # "vowed to ..."
 # An introductory phrase is no statement: "During his years in office, Mr. Obama said, ...".
-_INTRODUCTORY = re.compile(r"(?:[A-Z][a-z]+ing|During|Like|Unlike|In|At|On|After|Before|With|Without|For|From|Since|As|When|While|"
+_INTRODUCTORY = re.compile(r"(?:[A-Z][a-z]+ing|Back|During|Like|Unlike|In|At|On|After|Before|With|Without|For|From|Since|As|When|While|"
                            r"Despite|Although|Though|If|Asked|Once|Until|Under|Over|Through|Throughout|Amid|Among|By|To)\b")
+
+_INTRODUCTORY_ANY_CASE = re.compile(_INTRODUCTORY.pattern, re.I)
 
 
 def _introductory(text, span) -> bool:
@@ -346,9 +375,20 @@ def _in_sentence(text, masked, start, end):
             return [(*span, speaker(match, "who"))]
     match = _MID_ATTRIBUTION.search(sentence)
     if match and not re.search(r"[\"\u201c\u201d]", sentence[:match.start("comma")]):
-        span = _trim(text, start, start + match.start("comma"))  # "Lenox was a juggernaut, Mr. Clarke said, until ..."
-        if span and not _introductory(text, span):
-            return [(*span, speaker(match, "who"))]
+        # "Lenox was a juggernaut, Mr. Clarke said, until ...": the words before the attribution and
+        # those after it, each a piece of the statement; "The museum, Mr. Obama said, would make ..."
+        # and "Back in Virginia, he said, he decided ...": only the part after is a statement.
+        pieces = []
+        span = _trim(text, start, start + match.start("comma"))
+        if span and not _introductory(text, span) and not re.fullmatch(
+                r"(?:The|A|An|This|That|These|Those|His|Her|Its|Their|Our|My)(?:\s+[\w'’\-]+){1,3}", text[span[0]:span[1]]):
+            pieces.append((*span, speaker(match, "who")))  # not a subject alone: "The new wall, she said, would ..."
+        after = start + match.end()
+        rest = _trim(text, after, _content_end(text, masked, after, end))
+        if rest:
+            pieces.append((*rest, speaker(match, "who")))
+        if pieces:
+            return pieces
     match = _after_attribution(sentence)
     if match:
         span = _trim(text, start, start + match.start())
