@@ -46,11 +46,15 @@ def _ids(columns, rows):
     return [row["id"] for row in rows if isinstance(row["id"], int)]
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+# Characters Markdown would read as markup, and an `&` that starts an entity (`&amp;`
+# would show as `&`): each escaped with a backslash.
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]<>#|~]|&(?=#?[0-9A-Za-z]+;)")
+# At the start of a line (a paraphrase has no opening quotation mark): a list marker.
+_LIST_MARKER = re.compile(r"^([0-9]{1,9})([.)])|^([-+])(?=\s|$)")
 
 
 def _md(text) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _MARKDOWN_SPECIAL.sub(lambda found: "\\" + found.group(), " ".join(str(text).split()))
 
 
 def _md_url(url) -> str:
@@ -60,7 +64,11 @@ def _md_url(url) -> str:
 
 def markdown_citation(quote, site_url="") -> str:
     words = _md(quote["text"])
-    words = f"“{words}”" if quote["kind"] != "paraphrase" else f"{words} (paraphrase)"
+    if quote["kind"] != "paraphrase":
+        words = f"“{words}”"
+    else:
+        words = _LIST_MARKER.sub(lambda found: found.group(1) + "\\" + found.group(2) if found.group(1)
+                                 else "\\" + found.group(3), words) + " (paraphrase)"
     who = [_md(quote["speaker"])] + [_md(quote[k]) for k in ("role", "venue") if quote[k]]
     when = quote["said"] or quote["said_wording"]
     if when:

@@ -439,3 +439,19 @@ def test_a_quote_page_with_reports_fits_a_phone_and_is_saved(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_markdown_citation_keeps_entities_and_list_markers_as_text(tmp_path):
+    """Pasted into Markdown, '&amp;' would show as '&' and a paraphrase opening with '1. '
+    as a numbered list: the citation would misquote."""
+    quotes = (_quote("Profits &amp; losses &#169; R&D are ours", said="2023-12-30")
+              + _quote("1. Security comes first", said="2023-12-29").replace("kind: full", "kind: paraphrase")
+              + _quote("- and then + more", said="2023-12-28").replace("kind: full", "kind: paraphrase"))
+    result, db = build(tmp_path, {"a.yml": _article("A", "2024-01-02", quotes)})
+    assert result.returncode == 0, result.stderr
+    client = SiteClient(db)
+    citations = {row["id"]: client.get(f"/quotes/quotes/{row['id']}.citation").text
+                 for row in client.json("/quotes/quotes.json?_shape=array")}
+    assert "> “Profits \\&amp; losses \\&\\#169; R&D are ours”" in citations[3]
+    assert citations[2].startswith("> 1\\. Security comes first (paraphrase)\n")
+    assert citations[1].startswith("> \\- and then + more (paraphrase)\n")
