@@ -386,6 +386,20 @@ def test_statements_split_by_their_attribution_and_transcript_lines_are_drafted_
     ]  # not "UPDATE: The board will meet again in March."
 
 
+def test_a_title_line_ending_with_a_full_stop_is_a_headline_statement():
+    """'Quint: The East Wall Can Wait.' as the article's first line, Quint named again below; not a
+    label ('Poll: ...', 'Harbour Woes: ...' naming no one after)."""
+    from quotedb.drafting import draft_reported
+
+    for title, expected in (("Quint: The East Wall Can Wait.", [("The East Wall Can Wait", "Quint")]),
+                            ("Poll: Voters Back The Wall Repairs.", []),
+                            ("Harbour Woes: The East Wall Can Wait.", [])):
+        text = title + "\n\nEngineer Rosa Quint spoke to the harbour board on Tuesday about the east wall.\n"
+        assert [(q.text, q.speaker) for q in draft_reported(text, draft_quotations(text, DAY))] == expected, title
+    text = "The board met.\n\nQuint: The East Wall Can Wait.\n\nRosa Quint spoke.\n"  # not the title: a sentence
+    assert draft_reported(text, draft_quotations(text, DAY)) == []
+
+
 def test_direct_quotations_and_nouns_are_not_drafted_as_reported_speech():
     from quotedb.drafting import draft_reported
 

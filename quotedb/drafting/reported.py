@@ -341,6 +341,11 @@ def _speech_act(text, masked, start, end):
 _HEADLINE = re.compile(rf"^\s*(?P<who>{NAME}):\s+(?=\S)|"
                        rf"^\s*(?P<who2>{NAME})\s+(?:{'|'.join(sorted(w.title() for w in HEADLINE_VERBS))})\s+(?=[A-Z])")
 
+# "Poll: ...", "Analysis: ...": a headline's label, no speaker (a poll's findings are not speech)
+_NOT_HEADLINE_SPEAKERS = {"Poll", "Polls", "Survey", "Study", "Report", "Analysis", "Opinion", "Editorial", "Review", "Watch",
+                          "Video", "Exclusive", "Breaking", "Update", "Live", "Timeline", "Explainer", "Fact", "Photos",
+                          "Latest", "The"}
+
 
 def _in_sentence(text, masked, start, end):
     sentence = masked[start:end]
@@ -350,7 +355,9 @@ def _in_sentence(text, masked, start, end):
     line = sentence.strip()
     group = "who" if headline and headline.group("who") else "who2"
     if headline and "\n" not in line and len(line) <= 200 and _clean_name(headline.group(group)) \
-            and not headline.group(group).isupper() and (group == "who2" or not line.endswith(".")):
+            and not headline.group(group).isupper() and (group == "who2" or not line.endswith(".") or not text[:start].strip()  # the article's title line
+                 and re.search(rf"\b{re.escape(headline.group(group).split()[-1])}\b", text[end:])) \
+            and headline.group(group).split()[0] not in _NOT_HEADLINE_SPEAKERS:
         span = _trim(text, start + headline.end(), end)  # a headline "Pat Caddell: Democrats ...", "Sanders Vows To ..."
         if span:
             return [(*span, ("name", headline.group(group), (start + headline.start(group), start + headline.end(group))))]
