@@ -193,6 +193,8 @@ class Stage:
                 yield Problem(path, line, "same_as.starts", "has no words to match; give the first words of the other quote")
                 continue
             found = [c for c in candidates if normalize_text(c[2]).startswith(opening)]
+            own = [c for c in found if c[0] == speaker]  # a variant is by the same speaker
+            found = own or found
             if len(found) != 1:
                 how = "no quote" if not found else f"{len(found)} quotes"
                 yield Problem(

@@ -455,3 +455,16 @@ def test_a_markdown_citation_keeps_entities_and_list_markers_as_text(tmp_path):
     assert "> “Profits \\&amp; losses \\&\\#169; R&D are ours”" in citations[3]
     assert citations[2].startswith("> 1\\. Security comes first (paraphrase)\n")
     assert citations[1].startswith("> \\- and then + more (paraphrase)\n")
+
+
+def test_same_as_starts_picks_among_the_speakers_own_quotes(tmp_path):
+    """Another speaker's quote opening with the same words does not make `starts` ambiguous:
+    a variant is always by the same speaker."""
+    other = _quote(WORDS + " too").replace("vassily-nebenzia", "russian-authorities")
+    linked = _quote(OTHER_WORDS, extra="    same_as: {article: a, starts: In order}\n")
+    result, db = build(tmp_path, {"a.yml": _article("A", "2024-01-02", _quote(WORDS) + other),
+                                  "b.yml": _article("B", "2024-01-03", linked)})
+    assert result.returncode == 0, result.stderr
+    assert sqlite3.connect(db).execute(
+        "select speaker_id, reports from quotes order by speaker_id").fetchall() == [
+        ("russian-authorities", 1), ("vassily-nebenzia", 2)]
