@@ -386,6 +386,27 @@ def test_statements_split_by_their_attribution_and_transcript_lines_are_drafted_
     ]  # not "UPDATE: The board will meet again in March."
 
 
+def test_reported_speech_after_long_adverbials_asides_and_quotations():
+    """'says on its website that', 'told a meeting of ... that', 'announced in a statement this week
+    that', 'said no decision ...', 'say that, in spite of ..., ...', a statement stopped by 'but noted'
+    and one by 'but pledged' after a quotation (the stop after the quotation, not in it); a headline
+    'Name on Subject: ...'. Not 'said in a report that was published': a relative clause."""
+    from quotedb.drafting import draft_reported
+
+    text = (ARTICLES / "reported" / "2024-11-19-lake-herald-ferry-strike.txt").read_text(encoding="utf-8")
+    assert [(q.text, q.speaker) for q in draft_reported(text, draft_quotations(text, DAY))] == [
+        ("The Crews Will Walk Out in March", "Avery"),
+        ("the crews have not had a rise in four years", "The union"),
+        ("the board had broken its word", "Tom Avery"),
+        ("the late ferries would keep running", "Nadia Brook"),
+        ("no decision had been made about the March timetable", "Sam Ortiz"),
+        ("in spite of the strike, they will keep using the ferry", "Riders"),
+        ("it is too early to name a date", "The crews"),
+        ('they want "a fair deal,"', "Riders"),
+        ("to stay calm", "Riders"),
+    ]
+
+
 def test_a_title_line_ending_with_a_full_stop_is_a_headline_statement():
     """'Quint: The East Wall Can Wait.' as the article's first line, Quint named again below; not a
     label ('Poll: ...', 'Harbour Woes: ...' naming no one after)."""

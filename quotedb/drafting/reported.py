@@ -60,7 +60,7 @@ _CLAUSE_OPENING = re.compile(
 # What may not: a preposition, conjunction or adverb ("said in", "said so", "said Friday").
 _NOT_OPENING = re.compile(
     r"(?:to|in|on|at|for|with|by|of|from|about(?!\s+\d)|during|after|before|as|and|but|or|so|also|repeatedly|publicly|"
-    r"earlier|later|last|next|was|is|were|are|would|will|had|has|have|not|nothing|yes|no|goodbye|hello|again|"
+    r"earlier|later|last|next|was|is|were|are|would|will|had|has|have|not|nothing|yes|no(?=\s*[.,;:!?\"\u201c]|\s*$|\s+(?:to|comment|more|longer|further)\b)|goodbye|hello|again|"
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight)(?!['’]s)|recently|instead|"
     r"when|while|because|through|via|under|over|against|afterward|afterwards|privately|then|now|here|there(?=[,.])|"
     r"him|them|us|me|something|anything|little|much|very|just|only|please|thanks|thank|sorry|otherwise|"
@@ -119,6 +119,15 @@ _STOP = re.compile(r":|;|\s[\u2014\u2013]\s|\s--\s|\u2014|,\s+(?:he|she|they|[A-
                    r"brought|began|won|lost|[a-z]+ed)\b(?!\s+(?:by|to|that)\b)|,\s+(?:saying|adding|arguing|noting)\b")
 QUOTE_MARKS = "\"\u201c\u201d\u2018\u2019'"
 
+# Where, when or how it was said, however long, before "that": "says on its website that", "said at
+# a campaign stop in Toledo, Ohio, that", "announced in a statement this month that", "told a meeting
+# of Pacific Island leaders that" (not "said in a report that was ...": a relative clause).
+_LONG_ADVERBIAL = re.compile(
+    r"(?:\s+(?:on|in|at|via|during|after|before|to|through|from|with|over|this|last|earlier|late|early|of)\b"
+    r"[^;:.!?\"\u201c\u201d]{0,80}?)"
+    r",?\s+that,?\s+(?!(?:is|was|were|are|has|have|had|would|will|can|could|may|might|should|must|does|did|do)\b)")
+_AUX_AFTER_THAT = r"(?:is|was|were|are|has|have|had|would|will|can|could|may|might|should|must|does|did|do)\b"
+
 
 def _trim(text, start, end):
     """The content without surrounding spaces and the sentence's closing punctuation; None when
@@ -175,7 +184,13 @@ def _content_end(text, masked, start, sentence_end):
                 and len(masked[opening:stop].split()) <= 6 and not re.search(r"[,;:]", masked[opening:stop])):
             after = stop + 1
             continue
-        return stop
+        # a stop found in the blank where a quotation was ('they want "justice," but pledged'): after it
+        blank = stop
+        while blank < sentence_end and masked[blank].isspace():
+            blank += 1
+        while blank > stop and masked[blank - 1] == text[blank - 1]:
+            blank -= 1
+        return blank
 
 
 def _subject(before: str, offset: int):
@@ -274,7 +289,7 @@ _EXPRESSED = (r"(?:expressed|expresses|voiced|voices|raised|raises|aired)\s+(?:\
 # for ...", ", even suggesting ...", ", but he said ...", "and Democrats accused ..." (not "were ordered
 # by Zelensky and carried out by ...", a passive).
 _NEXT_ACT = re.compile(
-    rf"\s+and\s+(?:has\s+|have\s+|had\s+|also\s+|then\s+|later\s+)?(?:{_ACT_VERBS}|{REPORTING_VERBS}|encouraged)\b(?!\s+(?:\w+\s+)?by\b)|"
+    rf"\s+(?:and|but)\s+(?:has\s+|have\s+|had\s+|also\s+|then\s+|later\s+)?(?:{_ACT_VERBS}|{REPORTING_VERBS}|encouraged)\b(?!\s+(?:\w+\s+)?by\b)|"
     rf",\s+(?:even\s+|also\s+|then\s+|while\s+)?(?:{_ACT_GERUNDS}|saying|adding|encouraging|arguing|insisting|claiming)\b|"
     r",\s+but\s+(?=(?:he|she|they|it|we|I|[A-Z])\b)|"
     r"(?:\s+and|,)\s+[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?\s+(?:[a-z]+ed|said|says)\b")  # ", Clinton restricted ..."
@@ -338,8 +353,8 @@ def _speech_act(text, masked, start, end):
     return found
 
 
-_HEADLINE = re.compile(rf"^\s*(?P<who>{NAME}):\s+(?=\S)|"
-                       rf"^\s*(?P<who2>{NAME})\s+(?:{'|'.join(sorted(w.title() for w in HEADLINE_VERBS))})\s+(?=[A-Z])")
+_HEADLINE = re.compile(rf"^\s*(?P<who>{NAME})(?:\s+on\s+[^:\n]{{1,40}})?:\s+(?=\S)|"  # "Obama on Climate Change: ..."
+                       rf"^\s*(?:[A-Z][^,:\n]{{1,60}},\s+)?(?P<who2>{NAME})\s+(?:{'|'.join(sorted(w.title() for w in HEADLINE_VERBS))})\s+(?=[A-Z])")
 
 # "Poll: ...", "Analysis: ...": a headline's label, no speaker (a poll's findings are not speech)
 _NOT_HEADLINE_SPEAKERS = {"Poll", "Polls", "Survey", "Study", "Report", "Analysis", "Opinion", "Editorial", "Review", "Watch",
@@ -415,7 +430,9 @@ def _in_sentence(text, masked, start, end):
                 told_whom = True
         adverbial = re.match(_ADVERBIAL, masked[after:end])
         after += adverbial.end() if adverbial else 0
-        that = re.match(r"\s*,?\s*that\s+", masked[after:end])
+        if adverbial and adverbial.end() and re.match(rf"\s*that\s+{_AUX_AFTER_THAT}", masked[after:end]):
+            continue  # "said in a report that was published ...": a relative clause, nothing said
+        that = re.match(r"\s*,?\s*that(?:,(?!\s*[\"\u201c]))?\s+", masked[after:end]) or _LONG_ADVERBIAL.match(masked[after:end])
         if that:
             after += that.end()
         else:
