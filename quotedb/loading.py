@@ -429,7 +429,12 @@ def _check_article(source: SourceArticle, index: Optional["SpeakerIndex"], warni
         seen.setdefault(key, line)
 
 
-_QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+# Every style of quotation mark compared as the plain ones: curly, low (German „ ‚),
+# guillemets (« » ‹ ›) and CJK corner brackets (「 」 『 』).
+_QUOTE_MARKS = str.maketrans({
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2039\u203a", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f", '"'),
+})
 
 
 def normalize_text(text: str) -> str:

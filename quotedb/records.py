@@ -176,8 +176,19 @@ SaidDate = Annotated[
 
 
 def _quotation_marks_balanced(text: str) -> str:
-    if text.count("\u201c") != text.count("\u201d"):
-        raise ValueError("unbalanced curly quotation marks (\u201c \u201d)")
+    if "\u201e" in text or text.count("\u201c") != text.count("\u201d"):
+        # Each \u201c is closed by \u201d; a German or Polish \u201e by \u201c or \u201d.
+        opened = []
+        for mark in re.findall("[\u201c\u201d\u201e]", text):
+            if mark == "\u201d" or (mark == "\u201c" and opened[-1:] == ["\u201e"]):
+                if not opened:
+                    opened.append(mark)
+                    break
+                opened.pop()
+            else:
+                opened.append(mark)
+        if opened:
+            raise ValueError("unbalanced curly quotation marks (\u201c \u201d)")
     if text.count('"') % 2:
         raise ValueError('unbalanced quotation mark (")')
     return text

@@ -468,3 +468,20 @@ def test_same_as_starts_picks_among_the_speakers_own_quotes(tmp_path):
     assert sqlite3.connect(db).execute(
         "select speaker_id, reports from quotes order by speaker_id").fetchall() == [
         ("russian-authorities", 1), ("vassily-nebenzia", 2)]
+
+
+def test_quotation_mark_styles_of_other_languages_are_ignored(tmp_path):
+    """The README: reports are the same quote 'ignoring quotation-mark style', German,
+    French and CJK marks included."""
+    files = {f"{name}.yml": _article(name.upper(), f"2024-01-0{i + 2}", _quote(text))
+             for i, (name, text) in enumerate(zip("abcde", [
+                 WORDS, f"„{WORDS}“", f"« {WORDS} »", f"»{WORDS}«", f"「{WORDS}」"]))}
+    result, db = build(tmp_path, files)
+    assert result.returncode == 0, result.stderr
+    assert sqlite3.connect(db).execute("select count(*), sum(reports) from quotes").fetchone() == (1, 5)
+
+
+@pytest.mark.parametrize("text", ["„Wir werden antworten“", "„Odpowiemy”", "Er sagte: „Wir werden antworten“ und „bald“"])
+def test_german_and_polish_quotation_marks_are_balanced(tmp_path, text):
+    result, _ = build(tmp_path, {"a.yml": _article("A", "2024-01-02", _quote(text))})
+    assert result.returncode == 0, result.stderr
