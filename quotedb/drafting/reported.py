@@ -31,12 +31,12 @@ REPORTING_VERBS = (
     "expects|expected|demanded|demands|mentioned|revealed|reveals|declared|declares|replied|responded|"
     "charged|charges|tweeted|posted|assured|reminded|informed|signaled|signalled|predicted|cautioned|"
     "reiterated|repeated|speculated|wondered|projected|reckons|reckoned|observed|pointed out|made clear|"
-    "is saying|are saying|was saying|were saying|is reporting|are reporting|was reporting|is arguing|"
+    "is saying|are saying|was saying|were saying|is telling|are telling|was telling|were telling|is reporting|are reporting|was reporting|is arguing|"
     "are arguing|is warning|are warning|is claiming|are claiming"
 )
 _REPORTING = rf"(?:{REPORTING_VERBS})"
 # Verbs whose object (the one told) comes before the content: "told reporters (that) ..."
-_TELLING = re.compile(r"(?:told|tells|tell|assured|reminded|informed|warned|warns)$")
+_TELLING = re.compile(r"(?:told|tells|tell|telling|assured|reminded|informed|warned|warns)$")
 _OBJECT = (rf"(?:him|her|them|us|me|you|reporters|journalists|supporters|voters|the crowd|"
            rf"(?:the|a|an|his|her|their)\s+(?:[\w'’\-]+\s+){{0,3}}?[\w'’\-]+|{NAME})")
 _AUXILIARY = r"(?:(?:also|later|then|has|have|had|previously|repeatedly|recently|publicly|privately|again|" \
@@ -44,7 +44,7 @@ _AUXILIARY = r"(?:(?:also|later|then|has|have|had|previously|repeatedly|recently
              r"in\s+\d{4}|last\s+(?:week|month|year)|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\s+){0,3}"
 _ADVERBIAL = (r"(?:\s+(?:on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
               r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:morning|afternoon|evening|night))?|"
-              r"last\s+(?:week|month|year|night)|earlier|later|yesterday|today|this\s+week|"
+              r"(?:last|this)\s+(?:weekend|week|month|year|night|morning|afternoon|evening)\b|earlier|later|yesterday|today|"
               r"in\s+(?:a|an|his|her|their)\s+(?:[\w'’\-]+\s+){0,2}?(?:statement|interview|speech|letter|post|tweet|"
               r"email|report|filing|op-ed|column|briefing|call|message|memo)(?:\s+(?:on|with|to)\s+[^,;:.\"\u201c\u201d]{1,40}(?![\w'’]))?|"
               r"to\s+(?:reporters|journalists|supporters|the\s+(?:[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3}|press|crowd|audience|media|"
@@ -100,7 +100,7 @@ _AFTER_ATTRIBUTION = re.compile(
     r"(?:,\s+(?:as|while|when|after|before|because|since|though|although|citing|noting|adding)\b[^;:\"\u201c\u201d]{0,150})?"
     r"[.!?]?\s*$")
 _MID_ATTRIBUTION = re.compile(
-    rf"^[^,;:]{{6,}}?(?P<comma>,)\s+(?:[a-z][\w\-]*\s+){{0,3}}?(?P<who>{_PRONOUN_SUBJECT}|{NAME}|{NOMINALS}){_ASIDE}\s+(?:also\s+)?(?:said|says|added|adds|argued|argues|"
+    rf"^[^,;:]{{6,}}?(?P<comma>,)\s+(?:[a-z][\w\-]*\s+){{0,3}}?(?P<who>{_PRONOUN_SUBJECT}|{NAME}|{NOMINALS}){_ASIDE}\s+(?:(?:also|often|later|then|again|once)\s+)?(?:said|says|added|adds|argued|argues|"
     r"noted|notes|wrote|writes|explained|insisted|contended|recalled|acknowledged|conceded|warned|claimed|claims|"
     r"announced|suggested|predicted|believes|thinks|(?:told|tells)\s+(?:me|us|him|her|them|reporters|journalists|"
     r"(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,3}|(?:the|a|an)\s+[a-z]+))"
@@ -112,7 +112,7 @@ _AS_ASIDE = re.compile(rf"^[^,;:]{{3,}}?,\s+as\s+(?P<who>{NAME}|{_DESCRIPTION}|{
                        r"explained|explains|observed|wrote|writes|reported|reports),\s+(?=[a-z])")
 _ACCORDING_AFTER = re.compile(rf"(?:,|\s[\u2014\u2013]|\s--)\s+according\s+to\s+(?P<who>[^,;:\"\u201c\u201d]{{2,90}}?)(?:[.!?]?\s*$|,)")
 # Where the statement stops: a quotation after a colon or semicolon, a dash, ", he said", "and later".
-_STOP = re.compile(r":|;|\s[\u2014\u2013]\s|\s--\s|\u2014|,\s+(?:he|she|they|[A-Z][\w'’\-]+)\s+(?:said|says|added|adds)\b|"
+_STOP = re.compile(r":|;|\s[\u2014\u2013]\s|\s--\s|\u2014|,\s+(?:although|though|even\s+though|whereas)\b|,\s+(?:he|she|they|[A-Z][\w'’\-]+)\s+(?:said|says|added|adds)\b|"
                    r",\s+according\s+to\b|\s+and\s+(?:later|then|subsequently)\s+|,\s+which\s+(?:was|is|were|are|has|have|had)\b|"
                    # another predicate of the speaker: "described the closure as unavoidable but gave no date"
                    r"(?:,?\s+but|,\s+and)\s+(?:also\s+)?(?:gave|left|went|made|took|said|told|did|got|came|sent|kept|held|"
@@ -338,14 +338,14 @@ def _speech_act(text, masked, start, end):
             continue  # a noun or a passive ("the calls", "was questioned"), not what the subject said
         after = verb.end() + re.match(r"\s*", masked[verb.end():end]).end()
         if not re.match(r"[\w\"\u201c]", masked[after:after + 1]) or _NOT_OPENING.match(masked, after) and not (
-                re.match(r"(?:him|them|us|me)\b", masked[after:], re.I) or re.match(r"to\s", masked[after:]) and _INFINITIVE.match(verb.group("verb"))):
+                re.match(r"(?:him|them|us|me)\b", masked[after:], re.I) or re.match(r"(?:not\s+)?to\s", masked[after:]) and _INFINITIVE.match(verb.group("verb"))):
             continue
         subject = _coordinated_subject(masked, start, verb.start())
         if not subject:
             continue
         span = _trim(text, after, _content_end(text, masked, after, end))
         if span and verb.group("verb") in ("called", "calls") and re.match(
-                r"(?:an?|the|his|her|their)\s+(?:[\w\-]+\s+){0,3}?(?:meeting|vote|election|session|halt|conference|strike|"
+                r"(?:an?|the)\s+(?:[\w\-]+\s+){0,3}?(?:meeting|vote|election|session|halt|conference|strike|"
                 r"hearing|summit|referendum|truce|ceasefire|recess|timeout|time-out|audible)\b", text[span[0]:span[1]]):
             continue  # "called an emergency meeting" is no saying; "called him a liar", "called the plan a disaster" are
         if span and _fits(span, subject, found):
@@ -430,6 +430,9 @@ def _in_sentence(text, masked, start, end):
                 told_whom = True
         adverbial = re.match(_ADVERBIAL, masked[after:end])
         after += adverbial.end() if adverbial else 0
+        if told_whom:  # "tells his supporters at a Michigan rally to ..."
+            place = re.match(r"\s+(?:at|during|in|on)\s+(?:a|an|the|his|her|their)\s+[^,;:.\"\u201c\u201d]{1,50}?(?=\s+to\s)", masked[after:end])
+            after += place.end() if place else 0
         if adverbial and adverbial.end() and re.match(rf"\s*that\s+{_AUX_AFTER_THAT}", masked[after:end]):
             continue  # "said in a report that was published ...": a relative clause, nothing said
         that = re.match(r"\s*,?\s*that(?:,(?!\s*[\"\u201c]))?\s+", masked[after:end]) or _LONG_ADVERBIAL.match(masked[after:end])
@@ -463,8 +466,8 @@ def _in_sentence(text, masked, start, end):
         if _fits(act[:2], act[2], found) and all(act[:2] != f[:2] for f in found):
             found.append(act)
     found.sort()
-    if not found:
-        gerund = _GERUND.search(masked, start, end)
+    gerund = _GERUND.search(masked, start, end)
+    if gerund and (not found or masked[gerund.start()] == "," and all(f[1] <= gerund.start() for f in found)):
         if gerund and text[gerund.end():gerund.end() + 1] not in QUOTE_MARKS:
             named = re.search(rf"(?P<who>{NAME})$", masked[start:gerund.start()]) if masked[gerund.start()] != "," else None
             if named and _clean_name(named.group("who")):  # "footage of Donald Trump saying it shows ..."
@@ -472,9 +475,9 @@ def _in_sentence(text, masked, start, end):
             else:
                 subject = _sentence_subject(masked, start, gerund.start())
             span = _trim(text, gerund.end(), _content_end(text, masked, gerund.end(), end)) if subject else None
-            if span:
+            if span and all(span[:2] != f[:2] for f in found):
                 found.append((*span, subject))
-    return found
+    return sorted(found)
 
 
 _APPOSED_NAME = re.compile(rf",\s+(?P<who>{NAME}),")
