@@ -46,18 +46,19 @@ GROUPED = """
 CREATE TABLE stage.grouped (
     id INTEGER PRIMARY KEY, group_key BLOB NOT NULL, first_n INTEGER NOT NULL, reports INTEGER NOT NULL,
     said, venue, kind, language, translated_from, original_text, text_key, head_key, tail_key,
-    disagree INTEGER NOT NULL
+    disagree INTEGER NOT NULL, variants INTEGER NOT NULL
 );
 INSERT INTO stage.grouped (group_key, first_n, reports, said, venue, kind, language, translated_from,
-    original_text, text_key, head_key, tail_key, disagree)
+    original_text, text_key, head_key, tail_key, disagree, variants)
 SELECT group_key, CAST(substr(first_key, -12) AS INTEGER), reports, said, venue, kind, language,
-    translated_from, original_text, text_key, head_key, tail_key, disagree
+    translated_from, original_text, text_key, head_key, tail_key, disagree, variants
 FROM (
     SELECT group_key, min(first_key) AS first_key, count(*) AS reports,
         max(said) AS said, max(venue) AS venue, max(kind) AS kind, max(language) AS language,
         max(translated_from) AS translated_from, max(original_text) AS original_text,
         -- the same in every report of a quote, but for reports linked with same_as
         max(text_key) AS text_key, max(head_key) AS head_key, max(tail_key) AS tail_key,
+        min(text_key) != max(text_key) AS variants,
         count(*) > 1 AND (count(DISTINCT said) > 1 OR count(DISTINCT venue) > 1
             OR count(DISTINCT kind) > 1 OR count(DISTINCT language) > 1
             OR count(DISTINCT translated_from) > 1 OR count(DISTINCT original_text) > 1) AS disagree
@@ -74,7 +75,7 @@ FIRST_WORDING = """
 UPDATE stage.grouped SET language = (
     SELECT max(w.language) FROM stage.reports AS w JOIN stage.reports AS f ON f.n = grouped.first_n
     WHERE w.group_key = grouped.group_key AND w.text_key = f.text_key
-) WHERE disagree;
+) WHERE variants;
 UPDATE stage.grouped SET translated_from = NULL, original_text = NULL WHERE translated_from = language;
 """
 

@@ -485,3 +485,12 @@ def test_quotation_mark_styles_of_other_languages_are_ignored(tmp_path):
 def test_german_and_polish_quotation_marks_are_balanced(tmp_path, text):
     result, _ = build(tmp_path, {"a.yml": _article("A", "2024-01-02", _quote(text))})
     assert result.returncode == 0, result.stderr
+
+
+def test_a_variant_lends_no_language_to_words_whose_language_is_not_given(tmp_path):
+    russian = _quote("Чтобы увеличить число жертв, они применили кассетные боеприпасы",
+                     extra="    same_as: {article: a, starts: In order}\n")
+    result, db = build(tmp_path, {"a.yml": _article("A", "2024-01-02", _quote(WORDS)),
+                                  "b.yml": _article("B", "2024-01-03", russian, "ru")})
+    assert result.returncode == 0, result.stderr
+    assert sqlite3.connect(db).execute("select language from quotes").fetchall() == [(None,)]
