@@ -416,6 +416,25 @@ def test_reported_speech_after_long_adverbials_asides_and_quotations():
     ]
 
 
+def test_reported_speech_in_part_quoted_after_groups_dashes_and_relative_clauses():
+    """A title 'Statement, Speaker Warns.'; a statement opening with a short quotation ('that "the old
+    tolls" had not ...'); 'said it was "firmly opposed" to ...' (no attribution after the quotation);
+    'Experts on ... said', 'Elected officials from ... say'; 'X -- a former ... -- said'; 'which Park
+    said were ...'."""
+    from quotedb.drafting import draft_reported
+
+    text = (ARTICLES / "reported" / "2024-11-26-lake-herald-bridge-tolls.txt").read_text(encoding="utf-8")
+    assert [(q.text, q.speaker) for q in draft_reported(text, draft_quotations(text, DAY))] == [
+        ("Bridge Tolls Will Double by Spring", "County Engineer"),
+        ('"the old tolls" had not covered the repairs for a decade', "Lena Park"),
+        ('it was "firmly opposed" to the rise', "the council"),
+        ("the rise could come sooner", "Experts"),
+        ("the bridge must stay open through the winter", "Elected officials"),
+        ("the cables were older than the board thought", "Ruth Sand"),
+        ("were collected without a vote", "Lena Park"),
+    ]
+
+
 def test_a_title_line_ending_with_a_full_stop_is_a_headline_statement():
     """'Quint: The East Wall Can Wait.' as the article's first line, Quint named again below; not a
     label ('Poll: ...', 'Harbour Woes: ...' naming no one after)."""

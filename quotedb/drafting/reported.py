@@ -65,6 +65,9 @@ _NOT_OPENING = re.compile(
     r"when|while|because|through|via|under|over|against|afterward|afterwards|privately|then|now|here|there(?=[,.])|"
     r"him|them|us|me|something|anything|little|much|very|just|only|please|thanks|thank|sorry|otherwise|"
     r"into|onto|up|out|off|back|down|away|until|unless|whereas|several\s+(?:months|weeks|days|years|hours))\b", re.I)
+_GROUP_NOUNS = (r"activists|officials|analysts|experts|lawmakers|leaders|advocates|critics|supporters|opponents|aides|"
+                r"investigators|prosecutors|researchers|scientists|economists|strategists|advisers|advisors|residents|"
+                r"witnesses|authorities|diplomats|historians|scholars|doctors|lawyers|attorneys|executives")
 _BARE_GROUP = (r"(?:[A-Za-z][\w'’\-]*\s+){0,3}(?:activists|officials|analysts|experts|lawmakers|leaders|advocates|"
                r"critics|supporters|opponents|aides|members|officers|investigators|prosecutors|researchers|scientists|economists|"
                r"strategists|advisers|advisors|sources|residents|voters|witnesses|police|authorities|groups|parents|unions|Democrats|Republicans)")
@@ -84,6 +87,11 @@ _SUBJECTS = [
     ("description", re.compile(rf"\b(?P<who>(?:[A-Z][a-z]+\s+)?\d[\d,.]*\s*(?:percent|%)(?:\s+of\s+(?:[\w'’\-]+\s+){{0,3}}?[\w'’\-]+)?)\s+{_AUXILIARY}$")),
     ("description", re.compile(rf"(?:^|[,;]\s+|\b(?:and|but)\s+)(?P<who>who|which){_ASIDE}\s+{_AUXILIARY}$")),
     ("description", re.compile(rf"\b(?P<who>{_BARE_GROUP})\s+who\s+{_AUXILIARY}$")),  # "some economists who argue that ..."
+    # "Experts on North Korea and nuclear nonproliferation said", "elected officials from both parties say"
+    ("description", re.compile(rf"(?:^|[\s,])(?P<who>(?:[A-Za-z][\w'’\-]*\s+){{0,2}}(?i:{_GROUP_NOUNS}))\s+(?:on|from|in|at|of|for|with|across)"
+                               rf"\s+(?:[\w'’\-.]+\s+){{0,5}}?[\w'’\-.]+\s+{_AUXILIARY}$")),
+    # "Kall -- co-editor of a book on the debates -- said"
+    ("name", re.compile(rf"(?P<who>{NAME})\s+(?:--|\u2014|\u2013)[^\-\u2014\u2013\"\u201c]{{1,150}}(?:--|\u2014|\u2013)\s+{_AUXILIARY}$")),
 ]
 _VERB_HERE = re.compile(rf"\b(?P<verb>{_REPORTING})\b")
 _GERUND = re.compile(r"(?:,\s+|\s+)(?P<verb>saying|adding|arguing|noting|warning|claiming|suggesting|insisting|explaining|"
@@ -126,6 +134,9 @@ _LONG_ADVERBIAL = re.compile(
     r"(?:\s+(?:on|in|at|via|during|after|before|to|through|from|with|over|this|last|earlier|late|early|of)\b"
     r"[^;:.!?\"\u201c\u201d]{0,80}?)"
     r",?\s+that,?\s+(?!(?:is|was|were|are|has|have|had|would|will|can|could|may|might|should|must|does|did|do)\b)")
+# "which he said were accompanied by ...", "what the senators said was ...": the rest of the clause is said
+_RELATIVE_SPEAKER = re.compile(rf"\b(?:which|what|who)\s+(?:{_PRONOUN_SUBJECT}|{NAME}|the\s+[a-z][\w\-]*(?:\s+[a-z][\w\-]*){{0,3}})\s+"
+                               r"(?:also\s+|has\s+|have\s+|had\s+)?$")
 _AUX_AFTER_THAT = r"(?:is|was|were|are|has|have|had|would|will|can|could|may|might|should|must|does|did|do)\b"
 
 
@@ -140,7 +151,9 @@ def _trim(text, start, end):
     if lead:  # '... "must be total" and that had to be ...': the statement after the joint
         start += lead.end()
     content = text[start:end]
-    if not content or content[0] in QUOTE_MARKS or len(content.split()) < 3 or (start and text[start - 1].isalnum()):
+    if content and content[0] in "\"\u201c" and not _quoted_opening(content):
+        return None
+    if not content or content[0] in "\u201d\u2018\u2019'" or len(content.split()) < 3 or (start and text[start - 1].isalnum()):
         return None
     for opening, closing in (("\u201c", "\u201d"),):
         if content.count(opening) != content.count(closing):  # a quotation cut in two: stop before it
@@ -152,12 +165,23 @@ def _trim(text, start, end):
     return start, end
 
 
-def _after_attribution(sentence: str):
+def _quoted_opening(content: str) -> bool:
+    """'"a bomb" had gone off in New York': a quotation opening the content, closed, with three or more
+    words of the writer's after it (a statement in part quoted, not a direct quote)."""
+    closing = {"\"": "\"", "\u201c": "\u201d"}[content[0]]
+    close = content.find(closing, 1)
+    return close > 0 and len(re.findall(r"[\w'’\-]+", content[close + 1:])) >= 3
+
+
+def _after_attribution(sentence: str, original: str = ""):
     """_AFTER_ATTRIBUTION.search, tried only where it can start (a comma, the end of a blanked
-    quotation): the same leftmost match, without trying every position of a long sentence."""
+    quotation ending with a comma: '"is ...," X said'): the same leftmost match, without trying
+    every position of a long sentence."""
     if not _VERB_HERE.search(sentence, max(0, len(sentence) - 400)):
         return None  # no reporting verb near the end: no attribution closes the sentence
-    for start in re.finditer(r",\s|\s{3}", sentence):
+    for start in re.finditer(r",\s|\s{3,}", sentence):
+        if original and start.group().isspace() and not re.search(r"[,!?][\"\u201d]\s*$", original[:start.end()]):
+            continue  # 'said it was "resolutely opposed" to the test and warned': no attribution after it
         match = _AFTER_ATTRIBUTION.match(sentence, start.start())
         if match:
             return match
@@ -361,6 +385,9 @@ _NOT_HEADLINE_SPEAKERS = {"Poll", "Polls", "Survey", "Study", "Report", "Analysi
                           "Video", "Exclusive", "Breaking", "Update", "Live", "Timeline", "Explainer", "Fact", "Photos",
                           "Latest", "The"}
 
+_HEADLINE_AFTER = re.compile(r"^\s*(?P<content>[A-Z][^\n]+?),\s+(?P<who>(?:[A-Z][\w'’\-.]*\s+){0,5}[A-Z][\w'’\-.]*)\s+"
+                             r"(?:Says|Said|Warns|Claims|Insists|Argues|Tells\s+[A-Z][\w'’\-]*)\.?\s*$")
+
 
 def _in_sentence(text, masked, start, end):
     sentence = masked[start:end]
@@ -376,6 +403,13 @@ def _in_sentence(text, masked, start, end):
         span = _trim(text, start + headline.end(), end)  # a headline "Pat Caddell: Democrats ...", "Sanders Vows To ..."
         if span:
             return [(*span, ("name", headline.group(group), (start + headline.start(group), start + headline.end(group))))]
+
+    after = _HEADLINE_AFTER.match(sentence)
+    if after and "\n" not in line and len(line) <= 200:  # a headline "Trump Could Address Clean Energy, Lindsey Graham Says."
+        span = _trim(text, start + after.start("content"), start + after.end("content"))
+        who = after.group("who")
+        if span:
+            return [(*span, (_how(who), who, (start + after.start("who"), start + after.end("who"))))]
 
     def speaker(match, group):
         """(how the speaker is named, the name, where it stands in the text)."""
@@ -411,7 +445,7 @@ def _in_sentence(text, masked, start, end):
             pieces.append((*rest, speaker(match, "who")))
         if pieces:
             return pieces
-    match = _after_attribution(sentence)
+    match = _after_attribution(sentence, text[start:end])
     if match:
         span = _trim(text, start, start + match.start())
         if span and not _introductory(text, span) and not re.search(r"[\"\u201c\u201d]", masked[start:start + match.start()]):
@@ -433,9 +467,9 @@ def _in_sentence(text, masked, start, end):
         if told_whom:  # "tells his supporters at a Michigan rally to ..."
             place = re.match(r"\s+(?:at|during|in|on)\s+(?:a|an|the|his|her|their)\s+[^,;:.\"\u201c\u201d]{1,50}?(?=\s+to\s)", masked[after:end])
             after += place.end() if place else 0
-        if adverbial and adverbial.end() and re.match(rf"\s*that\s+{_AUX_AFTER_THAT}", masked[after:end]):
+        if adverbial and adverbial.end() and re.match(rf"\s*that\s+{_AUX_AFTER_THAT}", text[after:end]):
             continue  # "said in a report that was published ...": a relative clause, nothing said
-        that = re.match(r"\s*,?\s*that(?:,(?!\s*[\"\u201c]))?\s+", masked[after:end]) or _LONG_ADVERBIAL.match(masked[after:end])
+        that = re.match(r"\s*,?\s*that(?:,(?!\s*[\"\u201c]))?\s+", text[after:end]) or _LONG_ADVERBIAL.match(text[after:end])
         if that:
             after += that.end()
         else:
@@ -443,7 +477,9 @@ def _in_sentence(text, masked, start, end):
                 continue  # 'says, "Don't shoot," until ...': the words said are the quotation's
             gap = re.match(r"\s*,?\s*", masked[after:end])
             after += gap.end()
-            if (_NOT_OPENING.match(masked, after) and not (told_whom and re.match(r"to\s", masked[after:]))
+            relative = (re.match(rf"{_AUX_AFTER_THAT}\s+(?!not\b)\w", masked[after:end])
+                        and _RELATIVE_SPEAKER.search(masked, max(start, verb.start() - 80), verb.start()))
+            if (_NOT_OPENING.match(masked, after) and not (told_whom and re.match(r"to\s", masked[after:])) and not relative
                     or not re.match(r"[\w\"\u201c]", masked[after:after + 1])):
                 continue  # but "told his advisers to figure out ..." is what he told them
             if not verb.group("verb").startswith(("sa", "tel", "tol", "wr", "add", "arg", "warn", "claim", "insist",
@@ -453,7 +489,7 @@ def _in_sentence(text, masked, start, end):
                                                   "assert", "contend", "maintain", "reiterat", "conclud", "confirm", "hope",
                                                   "fear", "worr", "expect", "agree", "indicat", "signal")):
                 continue  # "found the money", "announced a plan": without "that", only saying verbs
-        if text[after:after + 1] in QUOTE_MARKS:
+        if text[after:after + 1] in QUOTE_MARKS and not _quoted_opening(text[after:end]):
             continue  # a direct quotation: drafted as a quote
         subject = _coordinated_subject(masked, start, verb.start())
         if not subject:
