@@ -196,6 +196,8 @@ class Stage:
             found = [c for c in candidates if normalize_text(c[2]).startswith(opening)]
             own = [c for c in found if c[0] == speaker]  # a variant is by the same speaker
             found = own or found
+            # all of a quote's words pick it, though a longer quote begins with them
+            found = [c for c in found if normalize_text(c[2]) == opening] or found
             if len(found) != 1:
                 how = "no quote" if not found else f"{len(found)} quotes"
                 yield Problem(

@@ -494,3 +494,14 @@ def test_a_variant_lends_no_language_to_words_whose_language_is_not_given(tmp_pa
                                   "b.yml": _article("B", "2024-01-03", russian, "ru")})
     assert result.returncode == 0, result.stderr
     assert sqlite3.connect(db).execute("select language from quotes").fetchall() == [(None,)]
+
+
+def test_same_as_can_name_a_quote_whose_words_begin_another(tmp_path):
+    """`starts` giving all of a short quote's words picks it, though a longer one begins the same."""
+    target = _quote("We will win") + _quote("We will win the war", said="2023-12-30")
+    linked = _quote("We shall win", extra="    same_as: {article: a, starts: We will win.}\n")
+    result, db = build(tmp_path, {"a.yml": _article("A", "2024-01-02", target),
+                                  "b.yml": _article("B", "2024-01-03", linked)})
+    assert result.returncode == 0, result.stderr
+    assert sqlite3.connect(db).execute("select text, reports from quotes order by id").fetchall() == [
+        ("We will win the war", 1), ("We will win", 2)]
