@@ -170,7 +170,9 @@ def _quoted_opening(content: str) -> bool:
     words of the writer's after it (a statement in part quoted, not a direct quote)."""
     closing = {"\"": "\"", "\u201c": "\u201d"}[content[0]]
     close = content.find(closing, 1)
-    return close > 0 and len(re.findall(r"[\w'’\-]+", content[close + 1:])) >= 3
+    if close < 0 or re.match(r"[\s,]*(?:and|but|or)\b", content[close + 1:]):
+        return False  # '"the wall must go" and that the council ...': the quotation, then another statement
+    return len(re.findall(r"[\w'’\-]+", content[close + 1:])) >= 3
 
 
 def _after_attribution(sentence: str, original: str = ""):
@@ -490,7 +492,10 @@ def _in_sentence(text, masked, start, end):
                                                   "fear", "worr", "expect", "agree", "indicat", "signal")):
                 continue  # "found the money", "announced a plan": without "that", only saying verbs
         if text[after:after + 1] in QUOTE_MARKS and not _quoted_opening(text[after:end]):
-            continue  # a direct quotation: drafted as a quote
+            if not masked[after:after + 1].isspace():
+                continue  # a direct quotation: drafted as a quote
+            after += len(masked[after:end]) - len(masked[after:end].lstrip())  # and what follows it: '"..." and that ...'
+
         subject = _coordinated_subject(masked, start, verb.start())
         if not subject:
             continue
