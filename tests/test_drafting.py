@@ -432,6 +432,9 @@ def test_reported_speech_in_part_quoted_after_groups_dashes_and_relative_clauses
         ("the bridge must stay open through the winter", "Elected officials"),
         ("the cables were older than the board thought", "Ruth Sand"),
         ("were collected without a vote", "Lena Park"),
+        ("Trucks paid half the tolls last year", "the agency"),  # ..., the agency said in a June report, and ...
+        ("cars paid the rest", "the agency"),
+        ("raising the tolls was pointless", "Ruth Sand"),  # stops at ", although" (not an introductory phrase)
     ]
 
 

@@ -108,11 +108,12 @@ _AFTER_ATTRIBUTION = re.compile(
     r"(?:,\s+(?:as|while|when|after|before|because|since|though|although|citing|noting|adding)\b[^;:\"\u201c\u201d]{0,150})?"
     r"[.!?]?\s*$")
 _MID_ATTRIBUTION = re.compile(
-    rf"^[^,;:]{{6,}}?(?P<comma>,)\s+(?:[a-z][\w\-]*\s+){{0,3}}?(?P<who>{_PRONOUN_SUBJECT}|{NAME}|{NOMINALS}){_ASIDE}\s+(?:(?:also|often|later|then|again|once)\s+)?(?:said|says|added|adds|argued|argues|"
+    rf"^[^,;:]{{6,}}?(?P<comma>,)\s+(?:[a-z][\w\-]*\s+){{0,3}}?(?P<who>{_PRONOUN_SUBJECT}|{NAME}|{NOMINALS}|{_DESCRIPTION}){_ASIDE}\s+(?:(?:also|often|later|then|again|once)\s+)?(?:said|says|added|adds|argued|argues|"
     r"noted|notes|wrote|writes|explained|insisted|contended|recalled|acknowledged|conceded|warned|claimed|claims|"
     r"announced|suggested|predicted|believes|thinks|(?:told|tells)\s+(?:me|us|him|her|them|reporters|journalists|"
     r"(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,3}|(?:the|a|an)\s+[a-z]+))"
-    r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|later|earlier))?,\s+(?=[a-z])")
+    r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|later|earlier)|"
+    r"\s+(?:in|on|at|during)\s+(?:a|an|the|his|her|its|their)\s+[^,;:\"\u201c\u201d]{1,40}?(?=,))?,\s+(?=[a-z])")
 _ACCORDING_BEFORE = re.compile(rf"^\s*(?:But\s+|And\s+)?[Aa]ccording\s+to\s+(?P<who>[^,;:\"\u201c\u201d]{{2,90}}?),\s+")
 # "Hawaii, as one of Mr. Obama's advisers pointed out, rarely gets ...": the sentence is the statement.
 _AS_ASIDE = re.compile(rf"^[^,;:]{{3,}}?,\s+as\s+(?P<who>{NAME}|{_DESCRIPTION}|{_OPENING_DESCRIPTION}|{_PRONOUN_SUBJECT})\s+"
@@ -329,7 +330,7 @@ _INFINITIVE = re.compile(r"(?:promise|pledge|vow|threaten|urge|ask|demand|propos
 _INTRODUCTORY = re.compile(r"(?:[A-Z][a-z]+ing|Back|During|Like|Unlike|In|At|On|After|Before|With|Without|For|From|Since|As|When|While|"
                            r"Despite|Although|Though|If|Asked|Once|Until|Under|Over|Through|Throughout|Amid|Among|By|To)\b")
 
-_INTRODUCTORY_ANY_CASE = re.compile(_INTRODUCTORY.pattern, re.I)
+_INTRODUCTORY_ANY_CASE = re.compile(_INTRODUCTORY.pattern.replace("[A-Z][a-z]+ing|", ""), re.I)  # "in 1998, ..."
 
 
 def _introductory(text, span) -> bool:
