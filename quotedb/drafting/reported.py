@@ -94,7 +94,8 @@ _SUBJECTS = [
     ("name", re.compile(rf"(?P<who>{NAME})\s+(?:--|\u2014|\u2013)[^\-\u2014\u2013\"\u201c]{{1,150}}(?:--|\u2014|\u2013)\s+{_AUXILIARY}$")),
 ]
 _VERB_HERE = re.compile(rf"\b(?P<verb>{_REPORTING})\b")
-_GERUND = re.compile(r"(?:,\s+|\s+)(?P<verb>saying|adding|arguing|noting|warning|claiming|suggesting|insisting|explaining|"
+_GERUND = re.compile(r"(?:,\s+|\s+)(?P<verb>telling\s+(?:him|her|them|us|me|reporters|journalists|voters|supporters|"
+                     r"(?:the|his|her|their)\s+[a-z]+)(?=\s+that\s)|saying|adding|arguing|noting|warning|claiming|suggesting|insisting|explaining|"
                      r"stressing|asserting|contending|predicting|promising|acknowledging|admitting)\s+(?:that\s+)?")
 _AFTER_ATTRIBUTION = re.compile(
     # ", X said." (or "  X said." where the masked quotation ended with the comma: 'Clinton "is ...," X said.')
@@ -112,7 +113,7 @@ _MID_ATTRIBUTION = re.compile(
     r"noted|notes|wrote|writes|explained|insisted|contended|recalled|acknowledged|conceded|warned|claimed|claims|"
     r"announced|suggested|predicted|believes|thinks|(?:told|tells)\s+(?:me|us|him|her|them|reporters|journalists|"
     r"(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,3}|(?:the|a|an)\s+[a-z]+))"
-    r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|later|earlier)|"
+    r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|later|earlier|then|at\s+the\s+time)|"
     r"\s+(?:in|on|at|during)\s+(?:a|an|the|his|her|its|their)\s+[^,;:\"\u201c\u201d]{1,40}?(?=,))?,\s+(?=[a-z])")
 _ACCORDING_BEFORE = re.compile(rf"^\s*(?:But\s+|And\s+)?[Aa]ccording\s+to\s+(?P<who>[^,;:\"\u201c\u201d]{{2,90}}?),\s+")
 # "Hawaii, as one of Mr. Obama's advisers pointed out, rarely gets ...": the sentence is the statement.
@@ -284,7 +285,7 @@ def _transcript_lines(text: str):
 # Verbs of speech acts whose object is what was said ("Clinton criticized the plan as a giveaway",
 # "Trump called for a ban", "Obama urged Congress to act"): the content runs from the object on.
 _ACT_VERBS = (
-    r"criticized|criticizes|criticised|attacked|attacks|blasted|blasts|slammed|slams|praised|praises|defended|defends|"
+    r"exhorted|exhorts|implored|implores|encouraged|encourages|criticized|criticizes|criticised|attacked|attacks|blasted|blasts|slammed|slams|praised|praises|defended|defends|"
     r"denied|denies|rejected|rejects|dismissed|dismisses|questioned|questions|condemned|condemns|denounced|denounces|"
     r"accused|accuses|blamed|blames|urged|urges|called\s+for|calls\s+for|called\s+on|calls\s+on|called|calls|cited|cites|"
     r"mentioned|mentions|described|describes|proposed|proposes|endorsed|endorses|opposed|opposes|welcomed|welcomes|"
@@ -318,14 +319,14 @@ _EXPRESSED = (r"(?:expressed|expresses|voiced|voices|raised|raises|aired)\s+(?:\
 _NEXT_ACT = re.compile(
     rf"\s+(?:and|but)\s+(?:has\s+|have\s+|had\s+|also\s+|then\s+|later\s+)?(?:{_ACT_VERBS}|{REPORTING_VERBS}|encouraged)\b(?!\s+(?:\w+\s+)?by\b)|"
     rf",\s+(?:even\s+|also\s+|then\s+|while\s+)?(?:{_ACT_GERUNDS}|saying|adding|encouraging|arguing|insisting|claiming)\b|"
-    r",\s+but\s+(?=(?:he|she|they|it|we|I|[A-Z])\b)|"
+    r",\s+but\s+(?!that\b)|"
     r"(?:\s+and|,)\s+[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?\s+(?:[a-z]+ed|said|says)\b")  # ", Clinton restricted ..."
 _ACT_HERE = re.compile(rf"\b(?P<verb>{_ACT_VERBS}|{_EXPRESSED})\b|(?P<progressive>\b(?:is|are|was|were|has\s+been|have\s+been)\s+"
                        rf"(?:also\s+|now\s+|once\s+again\s+|again\s+|still\s+)?)(?P<gerund>{_ACT_GERUNDS})\b|"
                        rf"(?P<participle>,\s+)(?P<gerund2>{_ACT_GERUNDS})\b")
 
 
-_INFINITIVE = re.compile(r"(?:promise|pledge|vow|threaten|urge|ask|demand|propose|call|decline|refuse)", re.I)  # "vowed to ..."
+_INFINITIVE = re.compile(r"(?:promise|pledge|vow|threaten|urge|ask|demand|propose|call|decline|refuse|exhort|implore|encourage)", re.I)  # "vowed to ..."
 # An introductory phrase is no statement: "During his years in office, Mr. Obama said, ...".
 _INTRODUCTORY = re.compile(r"(?:[A-Z][a-z]+ing|Back|During|Like|Unlike|In|At|On|After|Before|With|Without|For|From|Since|As|When|While|"
                            r"Despite|Although|Though|If|Asked|Once|Until|Under|Over|Through|Throughout|Amid|Among|By|To)\b")
