@@ -440,6 +440,10 @@ def test_reported_speech_in_part_quoted_after_groups_dashes_and_relative_clauses
         ("Trucks paid half the tolls last year", "the agency"),  # ..., the agency said in a June report, and ...
         ("cars paid the rest", "the agency"),
         ("raising the tolls was pointless", "Ruth Sand"),  # stops at ", although" (not an introductory phrase)
+        ("Cars paid a third of the tolls", "Gil Marsh"),  # ..., according to X, and ...
+        ("trucks paid the rest", "Gil Marsh"),
+        ("the cables will not last another decade", "Ruth Sand"),  # As X put it in a letter ..., ...
+        ('The bridge is "a lifeline for the valley,"', "Lena Park"),  # ... "...," X wrote in a letter
     ]
 
 

@@ -120,6 +120,9 @@ _ACCORDING_BEFORE = re.compile(rf"^\s*(?:But\s+|And\s+)?[Aa]ccording\s+to\s+(?P<
 _AS_ASIDE = re.compile(rf"^[^,;:]{{3,}}?,\s+as\s+(?P<who>{NAME}|{_DESCRIPTION}|{_OPENING_DESCRIPTION}|{_PRONOUN_SUBJECT})\s+"
                        r"(?:has\s+|had\s+)?(?:said|says|noted|notes|pointed\s+out|points\s+out|put\s+it|puts\s+it|argued|argues|"
                        r"explained|explains|observed|wrote|writes|reported|reports),\s+(?=[a-z])")
+_AS_BEFORE = re.compile(rf"^\s*(?:But\s+|And\s+)?As\s+(?P<who>{NAME}|{_DESCRIPTION}|{_PRONOUN_SUBJECT})\s+(?:has\s+|had\s+|once\s+|often\s+)?"
+                        r"(?:said|says|noted|notes|put\s+it|puts\s+it|argued|argues|wrote|writes|explained|explains|pointed\s+out|"
+                        r"told\s+[^,;:\"\u201c\u201d]{1,40}?)(?:\s+(?:in|on|at|to|during|last|this|earlier)\b[^,;:\"\u201c\u201d]{0,80})?,\s+(?=[\w\"\u201c])")
 _ACCORDING_AFTER = re.compile(rf"(?:,|\s[\u2014\u2013]|\s--)\s+according\s+to\s+(?P<who>[^,;:\"\u201c\u201d]{{2,90}}?)(?:[.!?]?\s*$|,)")
 # Where the statement stops: a quotation after a colon or semicolon, a dash, ", he said", "and later".
 _STOP = re.compile(r":|;|\s[\u2014\u2013]\s|\s--\s|\u2014|,\s+(?:although|though|even\s+though|whereas)\b|,\s+(?:he|she|they|[A-Z][\w'’\-]+)\s+(?:said|says|added|adds)\b|"
@@ -427,7 +430,20 @@ def _in_sentence(text, masked, start, end):
     match = _ACCORDING_AFTER.search(sentence)
     if match:
         span = _trim(text, start, start + match.start())
-        return [(*span, speaker(match, "who"))] if span else []
+        pieces = [(*span, speaker(match, "who"))] if span else []
+        rest = re.match(r"\s*(?:and|but)\s+(?=\w)", sentence[match.end():])
+        if pieces and rest:  # "A, according to the budget office, and the top 10 percent paid ...": a second piece
+            after = start + match.end() + rest.end()
+            more = _trim(text, after, _content_end(text, masked, after, end))
+            if more:
+                pieces.append((*more, speaker(match, "who")))
+        return pieces
+    match = _AS_BEFORE.match(sentence)
+    if match:  # "As Ms. Simonyan put it in a statement in July, RT is ..."
+        after = start + match.end()
+        span = _trim(text, after, _content_end(text, masked, after, end))
+        if span:
+            return [(*span, speaker(match, "who"))]
     match = _AS_ASIDE.match(sentence)
     if match:
         span = _trim(text, start, end)
@@ -451,7 +467,14 @@ def _in_sentence(text, masked, start, end):
             return pieces
     match = _after_attribution(sentence, text[start:end])
     if match:
-        span = _trim(text, start, start + match.start())
+        cut = start + match.start()
+        blank = len(sentence[match.start():]) - len(sentence[match.start():].lstrip())
+        quotation = text[cut:cut + blank].strip()
+        if blank and quotation[:1] in "\"\u201c":  # 'Oz is "smart as hell," X wrote': through the quotation
+            cut += blank
+            while cut > start and text[cut - 1].isspace():
+                cut -= 1
+        span = _trim(text, start, cut)
         if span and not _introductory(text, span) and not re.search(r"[\"\u201c\u201d]", masked[start:start + match.start()]):
             return [(*span, speaker(match, "who" if match.group("who") else "who2"))]
     found = []
