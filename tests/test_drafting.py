@@ -418,6 +418,9 @@ def test_reported_speech_after_long_adverbials_asides_and_quotations():
         ("was never meant to last", "Nadia Brook"),  # ..., X said then, ...
         ("cutting the night fares", "Nadia Brook"),  # stops at ", but ..."
         ("the idea at once", "Avery's members"),
+        ("it would sell the oldest ferry", "The board"),  # X just this month announced it would ...
+        ("the arrest of two men who had cut the pier's power lines", "Police"),  # X announced on Friday ...
+        ("a new timetable for the winter months", "The board"),
     ]
 
 

@@ -40,8 +40,8 @@ _TELLING = re.compile(r"(?:told|tells|tell|telling|assured|reminded|informed|war
 _OBJECT = (rf"(?:him|her|them|us|me|you|reporters|journalists|supporters|voters|the crowd|"
            rf"(?:the|a|an|his|her|their)\s+(?:[\w'’\-]+\s+){{0,3}}?[\w'’\-]+|{NAME})")
 _AUXILIARY = r"(?:(?:also|later|then|has|have|had|previously|repeatedly|recently|publicly|privately|again|" \
-             r"once|often|would|will|did|does|do|even|now|still|long|already|first|separately|further|" \
-             r"in\s+\d{4}|last\s+(?:week|month|year)|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\s+){0,3}"
+             r"once|often|would|will|did|does|do|even|now|still|long|already|first|separately|further|just|" \
+             r"in\s+\d{4}|(?:last|this)\s+(?:week|month|year)|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\s+){0,3}"
 _ADVERBIAL = (r"(?:\s+(?:on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
               r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:morning|afternoon|evening|night))?|"
               r"(?:last|this)\s+(?:weekend|week|month|year|night|morning|afternoon|evening)\b|earlier|later|yesterday|today|"
@@ -368,6 +368,9 @@ def _speech_act(text, masked, start, end):
                      masked[max(start, verb.start() - 20):verb.start()], re.I):
             continue  # a noun or a passive ("the calls", "was questioned"), not what the subject said
         after = verb.end() + re.match(r"\s*", masked[verb.end():end]).end()
+        when = re.match(r"(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\s+|"
+                        r"(?:last|this)\s+(?:week|month|year)\s+", masked[after:end])
+        after += when.end() if when else 0  # "announced on Friday the arrest of ..."
         if not re.match(r"[\w\"\u201c]", masked[after:after + 1]) or _NOT_OPENING.match(masked, after) and not (
                 re.match(r"(?:him|them|us|me)\b", masked[after:], re.I) or re.match(r"(?:not\s+)?to\s", masked[after:]) and _INFINITIVE.match(verb.group("verb"))):
             continue
@@ -514,7 +517,9 @@ def _in_sentence(text, masked, start, end):
                                                   "tweet", "post", "repl", "respond", "declar", "testif", "recall", "conced",
                                                   "admit", "acknowledg", "explain", "stress", "emphasi", "suggest", "predict",
                                                   "assert", "contend", "maintain", "reiterat", "conclud", "confirm", "hope",
-                                                  "fear", "worr", "expect", "agree", "indicat", "signal")):
+                                                  "fear", "worr", "expect", "agree", "indicat", "signal")) and not (
+                    verb.group("verb").startswith(("announc", "report", "reveal", "confirm", "declar"))
+                    and re.match(r"(?:he|she|it|they|we)\s+(?:would|will|was|were|had|has|have|is|are|could|planned|plans)\b", masked[after:end])):
                 continue  # "found the money", "announced a plan": without "that", only saying verbs
         if text[after:after + 1] in QUOTE_MARKS and not _quoted_opening(text[after:end]):
             if not masked[after:after + 1].isspace():
