@@ -137,12 +137,17 @@ QUOTE_MARKS = "\"\u201c\u201d\u2018\u2019'"
 # of Pacific Island leaders that" (not "said in a report that was ...": a relative clause).
 _LONG_ADVERBIAL = re.compile(
     r"(?:\s+(?:on|in|at|via|during|after|before|to|through|from|with|over|this|last|earlier|late|early|of)\b"
-    r"[^;:.!?\"\u201c\u201d]{0,80}?)"
+    r"(?:[^;:.!?\"\u201c\u201d]|[\"\u201c][^\"\u201c\u201d]{1,40}[\"\u201d]){0,80}?)"  # 'on NBC's "Meet the Press" that'
+
     r",?\s+that,?\s+(?!(?:is|was|were|are|has|have|had|would|will|can|could|may|might|should|must|does|did|do)\b)")
 # "which he said were accompanied by ...", "what the senators said was ...": the rest of the clause is said
 _RELATIVE_SPEAKER = re.compile(rf"\b(?:which|what|who)\s+(?:{_PRONOUN_SUBJECT}|{NAME}|the\s+[a-z][\w\-]*(?:\s+[a-z][\w\-]*){{0,3}})\s+"
                                r"(?:also\s+|has\s+|have\s+|had\s+)?$")
 _AUX_AFTER_THAT = r"(?:is|was|were|are|has|have|had|would|will|can|could|may|might|should|must|does|did|do)\b"
+
+# A word that can be a clause's verb: a statement holds one, a speaker's name or description does not
+_VERB_LIKE = re.compile(r"\b(?:is|was|were|are|be|been|has|have|had|would|will|could|can|should|must|may|might|did|does|do|"
+                        r"[a-z]+(?:ed|es|s)|[a-z]+n['’]t)\b")
 
 
 def _trim(text, start, end):
@@ -488,7 +493,8 @@ def _in_sentence(text, masked, start, end):
         rest = masked[after:end]
         told_whom = False
         if _TELLING.search(verb.group("verb")):
-            obj = re.match(rf"\s+{_OBJECT}(?=[\s,])", rest)
+            obj = (re.match(rf"\s+{_OBJECT}\s+[\"\u201c][^\"\u201c\u201d]{{1,40}}[\"\u201d](?=\s+that\s)", text[after:end])  # 'told MSNBC's "Morning Joe" that'
+                   or re.match(rf"\s+{_OBJECT}(?=[\s,])", rest))
             if obj:
                 after += obj.end()
                 told_whom = True
@@ -530,6 +536,9 @@ def _in_sentence(text, masked, start, end):
         if not subject:
             continue
         span = _trim(text, after, _content_end(text, masked, after, end))
+        if (span and re.search(r",[\"\u201d']?\s*$", text[start:verb.start()]) and not _VERB_LIKE.search(text, *span)
+                and masked[start:subject[2][0]].strip()):  # (not "Ivanka Trump, the ... daughter, noted the rule ...")
+            continue  # '..., said one GOP source in the room.': what follows the verb is who said it
         if span and _fits(span, subject, found):
             found.append((*span, subject))
     acts = _speech_act(text, masked, start, end)
