@@ -450,7 +450,13 @@ def test_reported_speech_in_part_quoted_after_groups_dashes_and_relative_clauses
         ("trucks paid the rest", "Gil Marsh"),
         ("the cables will not last another decade", "Ruth Sand"),  # As X put it in a letter ..., ...
         ('The bridge is "a lifeline for the valley,"', "Lena Park"),  # ... "...," X wrote in a letter
+        # unnamed sources: drafted for review with no speaker (not "the talks")
+        ("in spite of the tolls, the county will keep the bridge open", None),  # People familiar with ... say that, ...
+        ("the tolls were already too high", None),  # ..., many of whom say ...
+        ("The rise is larger than the board admitted", "experts"),  # ..., X say, including ...
     ]
+    unnamed = [q for q in draft_reported(text, draft_quotations(text, DAY)) if q.text.startswith("in spite of")]
+    assert any("an unnamed source" in c for c in unnamed[0].comments)
 
 
 def test_a_title_line_ending_with_a_full_stop_is_a_headline_statement():

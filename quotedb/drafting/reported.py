@@ -79,6 +79,10 @@ _SUBJECTS = [
     ("name", re.compile(rf"(?P<who>{GROUP}){_ASIDE}\s+{_AUXILIARY}$")),
     ("name", re.compile(rf"(?P<who>{NAME}){_ASIDE}\s+{_AUXILIARY}$")),
     ("nominal", re.compile(rf"\b(?P<who>{NOMINALS}){_ASIDE}\s+{_AUXILIARY}$", re.I)),
+    # "Those close to him say", "people familiar with the talks said", "many of whom say"
+    ("description", re.compile(rf"(?:^|[\s,])(?P<who>(?:[Tt]hose|[Pp]eople|[Ss]ources|[Ff]riends|[Aa]llies|[Aa]ides|[Oo]fficials)\s+"
+                               rf"(?:close\s+to|familiar\s+with|around|briefed\s+on)\s+(?:him|her|them|the\s+[\w'’\-]+(?:\s+[\w'’\-]+){{0,3}}?|{NAME})|"
+                               rf"(?:many|some|most|all|several|none)\s+of\s+whom)\s+{_AUXILIARY}$")),
     ("description", re.compile(rf"\b(?P<who>{_DESCRIPTION}){_ASIDE}\s+{_AUXILIARY}$")),
     ("description", re.compile(rf"^\s*(?:(?:But|And|Still|Now)\s+)?(?P<who>{_OPENING_DESCRIPTION}){_ASIDE}\s+{_AUXILIARY}$")),
     ("description", re.compile(rf"\b(?P<who>{_BARE_GROUP}){_ASIDE}\s+{_AUXILIARY}$")),
@@ -106,7 +110,7 @@ _AFTER_ATTRIBUTION = re.compile(
     r"\b(?:\s+(?:the\s+|The\s+)?[A-Z][\w'’\-.]*(?:\s+[A-Z][\w'’\-.]*){0,4}|\s+reporters|\s+journalists)?"  # "told The Huffington Post"
     r"(?:\s+(?:on|in|at|during|after|before|last|this|yesterday|today|tonight|earlier|later|recently|to|from|"
     r"of|with|about|when|while|as|through|via|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b[^,;:\"\u201c\u201d]{0,80})?"
-    r"(?:,\s+(?:as|while|when|after|before|because|since|though|although|citing|noting|adding)\b[^;:\"\u201c\u201d]{0,150})?"
+    r"(?:,\s+(?:as|while|when|after|before|because|since|though|although|citing|noting|adding|including)\b[^;:\"\u201c\u201d]{0,150})?"
     r"[.!?]?\s*$")
 _MID_ATTRIBUTION = re.compile(
     rf"^[^,;:]{{6,}}?(?P<comma>,)\s+(?:[a-z][\w\-]*\s+){{0,3}}?(?P<who>{_PRONOUN_SUBJECT}|{NAME}|{NOMINALS}|{_DESCRIPTION}){_ASIDE}\s+(?:(?:also|often|later|then|again|once)\s+)?(?:said|says|added|adds|argued|argues|"
@@ -148,6 +152,9 @@ _AUX_AFTER_THAT = r"(?:is|was|were|are|has|have|had|would|will|can|could|may|mig
 # A word that can be a clause's verb: a statement holds one, a speaker's name or description does not
 _VERB_LIKE = re.compile(r"\b(?:is|was|were|are|be|been|has|have|had|would|will|could|can|should|must|may|might|did|does|do|"
                         r"[a-z]+(?:ed|es|s)|[a-z]+n['’]t)\b")
+
+_UNNAMED = re.compile(r"(?:[Tt]hose|[Pp]eople|[Ss]ources|[Ff]riends|[Aa]llies|[Aa]ides|[Oo]fficials)\s+(?:close|familiar|around|briefed)\b|"
+                      r"(?:many|some|most|all|several|none)\s+of\s+whom\b")
 
 
 def _trim(text, start, end):
@@ -586,6 +593,9 @@ def draft_reported(text: str, quotations=()) -> list[Quotation]:
         found = _named_in_apposition(text, found, people)
         quote = Quotation(start, end, text[start:end], kind="paraphrase")
         resolve_speaker(text, quote, found, speakers, None, gender_of)
+        if found[0] == "description" and _UNNAMED.match(found[1]):  # "people familiar with the talks": nobody to name
+            quote.speaker, quote.confidence = None, min(quote.confidence, 0.3)
+            quote.comments = [f'an unnamed source ("{found[1]}"); fill in or delete']
         if quote.speaker and quote.mention and quote.speaker[0].isupper():
             _describe_speaker(text, quote)
         quote.venue = _venue(text[max(0, found[2][0] - 150):start])
