@@ -350,7 +350,13 @@ _INTRODUCTORY_ANY_CASE = re.compile(_INTRODUCTORY.pattern.replace("[A-Z][a-z]+in
 
 
 def _introductory(text, span) -> bool:
-    return bool(span) and bool(_INTRODUCTORY.match(text, span[0])) and "," not in text[span[0]:span[1]]
+    """An introductory phrase ("Speaking at the meeting on Monday"), not a clause: no comma and no
+    auxiliary in it ("Shifting monsoon patterns could affect a billion people" is a statement)."""
+    return (bool(span) and bool(_INTRODUCTORY.match(text, span[0])) and "," not in text[span[0]:span[1]]
+            and not _AUXILIARY_WORD.search(text, span[0], span[1]))
+
+
+_AUXILIARY_WORD = re.compile(r"\b(?:is|was|were|are|has|have|had|would|will|could|can|should|must|may|might|did|does|do)\b")
 
 
 def _fits(span, subject, found) -> bool:
