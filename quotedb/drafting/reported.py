@@ -560,7 +560,8 @@ def _in_sentence(text, masked, start, end):
             found.append(act)
     found.sort()
     gerund = _GERUND.search(masked, start, end)
-    if gerund and (not found or masked[gerund.start()] == "," and all(f[1] <= gerund.start() for f in found)):
+    if gerund and (not found or (masked[gerund.start()] == "," or re.search(r"\b(?:by|from|after|while)$", masked[start:gerund.start()]))
+                   and all(f[1] <= gerund.start() for f in found)):  # "..., aside from saying he wants ..."
         if gerund and text[gerund.end():gerund.end() + 1] not in QUOTE_MARKS:
             named = re.search(rf"(?P<who>{NAME})$", masked[start:gerund.start()]) if masked[gerund.start()] != "," else None
             if named and _clean_name(named.group("who")):  # "footage of Donald Trump saying it shows ..."
