@@ -457,7 +457,7 @@ def test_reported_speech_in_part_quoted_after_groups_dashes_and_relative_clauses
         ("Rising repair costs could close the bridge by spring", "Ruth Sand"),  # an -ing subject, not "Speaking at ..."
         ("the county will pay half", "Lena Park"),
         ("the work would start in spring", "Lena Park"),  # ..., aside from saying ...
-    ]
+    ]  # not '"The tolls are a tax" on every driver ..., Park said.': a quotation the writer carries on
     unnamed = [q for q in draft_reported(text, draft_quotations(text, DAY)) if q.text.startswith("in spite of")]
     assert any("an unnamed source" in c for c in unnamed[0].comments)
 

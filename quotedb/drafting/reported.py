@@ -496,6 +496,8 @@ def _in_sentence(text, masked, start, end):
             while cut > start and text[cut - 1].isspace():
                 cut -= 1
         span = _trim(text, start, cut)
+        if span and text[span[0]] in QUOTE_MARKS:
+            span = None  # '"You squeezed employees" to drive up ..., she said': a quotation the writer carries on
         if span and not _introductory(text, span) and not re.search(r"[\"\u201c\u201d]", masked[start:start + match.start()]):
             return [(*span, speaker(match, "who" if match.group("who") else "who2"))]
     found = []
