@@ -89,8 +89,10 @@ def _digest(text: str, size: int) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=size).digest()
 
 
-def _number(text: str) -> int:
-    return int.from_bytes(_digest(text, 8), "big", signed=True)
+def _number(key: tuple) -> int:
+    """A 64-bit key for finding equal words within one build (Python's own hash: it
+    differs from run to run, which changes nothing found, only the keys themselves)."""
+    return hash(key)
 
 
 class Stage:
@@ -121,11 +123,11 @@ class Stage:
             split = words.split()
             head = tail = None
             if len(split) >= VARIANT_WORDS:
-                head = _number(f"{quote.speaker}\0{' '.join(split[:VARIANT_WORDS])}")
-                tail = _number(f"{quote.speaker}\0\0{' '.join(split[-VARIANT_WORDS:])}")
+                head = _number((quote.speaker, "head", *split[:VARIANT_WORDS]))
+                tail = _number((quote.speaker, "tail", *split[-VARIANT_WORDS:]))
             same_as = quote.same_as
             rows.append((
-                self.reports, _digest(f"{quote.speaker}\0{words}", 16), _number(words), head, tail,
+                self.reports, _digest(f"{quote.speaker}\0{words}", 16), _number((words,)), head, tail,
                 f"{published} {source.id} {self.reports:012d}",
                 source.id, source.path, line, quote.speaker, quote.text, quote.said.value,
                 quote.said_wording, quote.venue and _name(quote.venue),
