@@ -157,7 +157,7 @@ def _precounted_sql(columns, size):
     """Counts for the whole table, made at build time; `facet` is the facet's position."""
     return " union all ".join(
         f"select * from (select {i} as facet, value, count from facet_counts "
-        f"where [column] = '{column}' order by count desc, value limit {size + 1})"
+        f"where [column] = '{column}' and value is not null order by count desc, value limit {size + 1})"
         for i, column in enumerate(columns)
     )
 

@@ -59,7 +59,7 @@ async def home(datasette):
         "select (select sum(count) from facet_counts where [column] = 'kind') as quotes, "
         "(select count(*) from facet_counts where [column] = 'speaker_id') as speakers, "
         "(select count(*) from facet_counts where [column] = 'outlets') as outlets, "
-        "(select count(*) from facet_counts where [column] = 'venue_id') as venues, "
+        "(select count(*) from facet_counts where [column] = 'venue_id' and value is not null) as venues, "
         "(select min(said) from quotes) as first_said, (select max(said) from quotes) as latest_said"
     )).first()
     ids = [row["id"] for row in await db.execute(f"select id from quotes order by id desc limit {NEWEST}")]

@@ -126,7 +126,8 @@ CREATE VIRTUAL TABLE speakers_fts USING fts5(
     content = 'speakers',
     tokenize = '{FTS_TOKENIZE}'
 );
--- Counts of every value of the quotes table's default facets, for the unfiltered page.
+-- Counts of every value of the quotes table's default facets, for the unfiltered page
+-- (value NULL: the quotes without one).
 CREATE TABLE facet_counts (
     [column] TEXT NOT NULL,
     value,
@@ -319,10 +320,11 @@ def populate(
     with db.conn:
         if fts_build is None:  # after the indexes: quote_search reads each quote's appearances
             db.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild')")
+        # Quotes without a value are counted too (value NULL), so that every column is
+        # there even when no quote has a value for it (a corpus with no languages).
         for column in FACET_COLUMNS:
             db.execute(
-                f"INSERT INTO facet_counts SELECT '{column}', [{column}], count(*) FROM quotes "
-                f"WHERE [{column}] IS NOT NULL GROUP BY [{column}]"
+                f"INSERT INTO facet_counts SELECT '{column}', [{column}], count(*) FROM quotes GROUP BY [{column}]"
             )
         # A quote counts once in each outlet that reported it.
         db.execute(

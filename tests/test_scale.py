@@ -251,3 +251,23 @@ def test_speaker_pages_and_the_speakers_list_read_no_quotes_but_their_own(large,
             continue
         plan = [row[3] for row in conn.execute("explain query plan " + sql, params or {})]
         assert not [step for step in plan if re.match(r"SCAN (quotes|quote_details)\b", step)], (sql, plan)
+
+
+def test_the_unfiltered_table_page_reads_its_facets_from_the_precounts(large, monkeypatch):
+    """The whole table's facets come from facet_counts, also for a column no quote has a
+    value in (this corpus records no languages): no query counts through the quotes."""
+    large.get("/-/versions.json")
+    db = large.datasette.get_database("quotes")
+    seen = []
+    execute = db.execute
+
+    async def recording(sql, params=None, *args, **kwargs):
+        seen.append(sql)
+        return await execute(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(db, "execute", recording)
+    data = large.json("/quotes/quotes.json?_facet_size=3&_precount_test=1")
+    assert data["facet_results"]["language"]["results"] == []
+    assert all(facet["exact"] for facet in data["facet_results"].values())
+    assert any("from facet_counts" in sql for sql in seen)
+    assert not [sql for sql in seen if "with matched" in sql], "facets were counted through the quotes"
