@@ -44,6 +44,12 @@ INVISIBLE = re.compile(
 )
 
 
+# Bidirectional embeddings, overrides and isolates reorder what is shown: a quote holding
+# U+202E would display other words than it stores ("Trojan source"). Marks (U+200E,
+# U+200F, U+061C) only place neutral characters and stay allowed.
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def _no_control_characters(text: str) -> str:
     if text.isprintable():  # the common case, checked in C: no control characters at all
         return text
@@ -51,6 +57,12 @@ def _no_control_characters(text: str) -> str:
     if control:
         raise ValueError(
             f"holds the control character U+{ord(control.group()):04X}; only tabs and line breaks are allowed"
+        )
+    bidi = _BIDI_CONTROL.search(text)
+    if bidi:
+        raise ValueError(
+            f"holds the bidirectional control U+{ord(bidi.group()):04X}, which shows the text in another "
+            "order than it is stored; remove it"
         )
     return text
 

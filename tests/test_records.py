@@ -85,6 +85,8 @@ def test_a_good_quote_keeps_every_field():
         ({"role": "envoy\x7f"}, "role", "control character U+007F"),
         ({"text": "\u200b\u00ad \u3164"}, "text", "only invisible characters"),
         ({"venue": "\ufeff\u2060"}, "venue", "only invisible characters"),
+        ({"text": "We will \u202enoitcerid\u202c agree"}, "text", "bidirectional control U+202E"),
+        ({"role": "\u2066envoy\u2069"}, "role", "bidirectional control U+2066"),
     ],
 )
 def test_bad_quotes_name_the_field(fields, field, message):
@@ -93,6 +95,11 @@ def test_bad_quotes_name_the_field(fields, field, message):
     (problem,) = error.value.errors()
     assert problem["loc"][-1] == field
     assert message in problem["msg"]
+
+
+def test_right_to_left_marks_are_fine():
+    """Marks only place neutral characters; Arabic and Hebrew texts carry them."""
+    assert quote(text="\u0627\u0644\u0633\u0644\u0627\u0645 \u200f(2024)\u200e").text.startswith("\u0627")
 
 
 def test_nested_balanced_quotation_marks_are_fine():
