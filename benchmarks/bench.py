@@ -197,7 +197,12 @@ def search_terms(database: Path, rng: random.Random, per_class: int, vocab=None)
 
     common = pick([r for r in vocab if r[1] >= total * 0.2], per_class)
     mid = pick([r for r in vocab if total * 0.001 <= r[1] <= total * 0.01], per_class)
-    rare = pick([r for r in vocab if 1 <= r[1] <= 50], per_class)
+    # Words in at most 50 quotes; from a few million quotes on every word of the generated vocabulary
+    # is in more, and the rarest words there are taken instead (how rare is in the figures).
+    rare_rows = [r for r in vocab if 1 <= r[1] <= 50]
+    if len(rare_rows) < per_class:
+        rare_rows = sorted(vocab, key=lambda r: (r[1], r[0]))[:per_class]
+    rare = pick(rare_rows, per_class)
     phrases = set()
     for quote_id in rng.sample(range(1, top + 1), per_class * 3):  # distinct quotes, then distinct phrases
         row = conn.execute("select text from quotes where id = ?", [quote_id]).fetchone()
@@ -209,8 +214,9 @@ def search_terms(database: Path, rng: random.Random, per_class: int, vocab=None)
     speaker = [name for (name,) in conn.execute(f"select name from speakers order by random() limit {per_class}")]
     words = [term for term, doc in vocab if doc > 100]
     two_words = list({f"{a} {b}" for a, b in zip(rng.sample(words, per_class * 2), rng.sample(words, per_class * 2)) if a != b})
-    return {"common": common, "mid": mid, "rare": rare, "phrase": sorted(phrases)[:per_class],
-            "speaker": speaker, "two words": two_words[:per_class]}
+    terms = {"common": common, "mid": mid, "rare": rare, "phrase": sorted(phrases)[:per_class],
+             "speaker": speaker, "two words": two_words[:per_class]}
+    return {kind: values for kind, values in terms.items() if values}
 
 
 def distinct_searches(database: Path, rng: random.Random, count: int, exclude=(), vocab=None) -> list:
@@ -301,6 +307,8 @@ class Server:
 
 
 def percentile(values, fraction):
+    if not values:
+        return float("nan")
     values = sorted(values)
     return values[min(len(values) - 1, int(round(fraction * (len(values) - 1))))]
 
@@ -417,6 +425,8 @@ def bench_size(args, quotes: int) -> dict:
             [sys.executable, "build_db.py", str(corpus), "--output", str(database)])
         print(f"[{quotes}] raw floor...", file=sys.stderr)
         raw_build_s, raw_read_s, raw_cpu_s = raw_floor(database, database.with_name("raw-floor.db"))
+        print(f"[{quotes}] build {build_s:.1f} s ({build_cpu_s:.1f} s CPU), peak {peak_rss_mb:.0f} MB; "
+              f"floor {raw_build_s:.1f} s ({raw_cpu_s:.1f} s CPU, reading back {raw_read_s:.1f} s)", file=sys.stderr)
     print(f"[{quotes}] inspect file...", file=sys.stderr)
     sys.path.insert(0, str(ROOT))
     from quotedb import site
@@ -424,6 +434,15 @@ def bench_size(args, quotes: int) -> dict:
     start = time.perf_counter()
     site.write_inspect_file(database)
     inspect_s = time.perf_counter() - start
+    quick = {"quotes": quotes, "reports_per_quote": args.reports, "build_s": round(build_s, 1),
+             "build_cpu_s": round(build_cpu_s, 1), "peak_rss_mb": round(peak_rss_mb, 1), "raw_build_s": round(raw_build_s, 1),
+             "raw_cpu_s": round(raw_cpu_s, 1), "raw_read_s": round(raw_read_s, 1),
+             "db_mb": round(database.stat().st_size / 2**20, 1), "inspect_s": round(inspect_s, 1)}
+    if args.skip_serving:
+        print(json.dumps(quick), file=sys.stderr)
+        return {**quick, "build_vs_raw": round(build_s / raw_build_s, 2),
+                "build_vs_raw_cpu": round(build_cpu_s / raw_cpu_s, 2), "load_average": os.getloadavg()[0],
+                "commit": args.label, "serving": "not measured (--skip-serving)"}
     print(f"[{quotes}] choosing searches...", file=sys.stderr)
     vocab = vocabulary(database)
     terms = search_terms(database, rng, per_class=max(args.requests, 200) // 6, vocab=vocab)
@@ -471,6 +490,7 @@ def bench_size(args, quotes: int) -> dict:
             "search_p50_ms": round(statistics.median(every), 1),
             "search_p95_ms": round(percentile(every, 0.95), 1),
             "search_p95_ms_by_class": {k: round(percentile(v, 0.95), 1) for k, v in latencies.items()},
+        "rare_words_in_at_most": max((index_count(t) for t in share.get("rare", [])), default=None),
             "search_requests": len(every),
             "search_errors": errors,
             "search_wrong_counts": wrong_counts,
@@ -556,6 +576,8 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--plain", action="store_true", help="also measure plain Datasette on the same database")
     parser.add_argument("--plain-requests", type=int, default=60, help="sequential searches sent to plain Datasette")
+    parser.add_argument("--skip-serving", action="store_true",
+                        help="measure the build, the floor and the inspect file only")
     parser.add_argument("--reuse", action="store_true",
                         help="measure the site on the database built by an earlier run (no build, no floor)")
     args = parser.parse_args()
