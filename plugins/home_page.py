@@ -10,23 +10,6 @@ from datasette import hookimpl
 
 NEWEST = 6
 TOP = 10
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
-
-
-def said_for_people(said):
-    """'2024-01-05' -> '5 January 2024', '2023-11' -> 'November 2023', '2023' -> '2023'."""
-    if not said:
-        return "date unknown"
-    parts = said.split("-")
-    try:
-        if len(parts) == 3:
-            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
-        if len(parts) == 2:
-            return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    except (ValueError, IndexError):
-        pass
-    return said
 
 
 async def _quotes_database(datasette):
@@ -74,8 +57,6 @@ async def home(datasette):
         "totals": {
             **dict(totals),
             "quotes": totals["quotes"] or 0,
-            "first_said": said_for_people(totals["first_said"]) if totals["first_said"] else None,
-            "latest_said": said_for_people(totals["latest_said"]) if totals["latest_said"] else None,
         },
         "newest": newest,
         "speakers": await top("speaker_id", "speakers", "name"),
