@@ -198,12 +198,8 @@ def test_a_narrowed_search_considers_every_match(large):
     assert ids == expected and oldest in ids
 
 
-def test_home_page_reads_no_more_rows_than_it_shows(large, monkeypatch):
-    """No query behind `/` reads through the quotes: counts come from facet_counts, the date
-    range from the index on `said`, the newest quotes by primary key (the one scan of quotes
-    allowed is `order by id desc limit N`, which stops after N rows). Datasette's own table
-    counts, `select count(*) from [table]`, run once for an immutable database, each stopped
-    after 10 ms, and are left out."""
+def recorded_sql(large, monkeypatch) -> list:
+    """Every (sql, params) the site sends to the quotes database from now on."""
     large.get("/-/versions.json")  # the site started (plugins wrap each database's execute then)
     db = large.datasette.get_database("quotes")
     seen = []
@@ -214,6 +210,16 @@ def test_home_page_reads_no_more_rows_than_it_shows(large, monkeypatch):
         return await execute(sql, params, *args, **kwargs)
 
     monkeypatch.setattr(db, "execute", recording)
+    return seen
+
+
+def test_home_page_reads_no_more_rows_than_it_shows(large, monkeypatch):
+    """No query behind `/` reads through the quotes: counts come from facet_counts, the date
+    range from the index on `said`, the newest quotes by primary key (the one scan of quotes
+    allowed is `order by id desc limit N`, which stops after N rows). Datasette's own table
+    counts, `select count(*) from [table]`, run once for an immutable database, each stopped
+    after 10 ms, and are left out."""
+    seen = recorded_sql(large, monkeypatch)
     html = large.get("/?home-test").text
     assert "12,000</strong> quotes" in html and html.count('<li class="quote-card">') == 6
     assert any("facet_counts" in sql for sql, _ in seen), seen
@@ -230,16 +236,7 @@ def test_home_page_reads_no_more_rows_than_it_shows(large, monkeypatch):
 def test_speaker_pages_and_the_speakers_list_read_no_quotes_but_their_own(large, monkeypatch):
     """/speakers counts from facet_counts; a speaker's page reads that speaker's quotes by
     the index on speaker_id (and the page's quotes by id): no query scans all the quotes."""
-    large.get("/-/versions.json")
-    db = large.datasette.get_database("quotes")
-    seen = []
-    execute = db.execute
-
-    async def recording(sql, params=None, *args, **kwargs):
-        seen.append((sql, params))
-        return await execute(sql, params, *args, **kwargs)
-
-    monkeypatch.setattr(db, "execute", recording)
+    seen = recorded_sql(large, monkeypatch)
     conn = sqlite3.connect(f"file:{large.path}?mode=ro", uri=True)
     (speaker,) = conn.execute("select speaker_id from quotes group by speaker_id order by count(*) desc limit 1").fetchone()
     assert large.get("/speakers?scale-test").status_code == 200
@@ -256,18 +253,10 @@ def test_speaker_pages_and_the_speakers_list_read_no_quotes_but_their_own(large,
 def test_the_unfiltered_table_page_reads_its_facets_from_the_precounts(large, monkeypatch):
     """The whole table's facets come from facet_counts, also for a column no quote has a
     value in (this corpus records no languages): no query counts through the quotes."""
-    large.get("/-/versions.json")
-    db = large.datasette.get_database("quotes")
-    seen = []
-    execute = db.execute
-
-    async def recording(sql, params=None, *args, **kwargs):
-        seen.append(sql)
-        return await execute(sql, params, *args, **kwargs)
-
-    monkeypatch.setattr(db, "execute", recording)
+    recorded = recorded_sql(large, monkeypatch)
     data = large.json("/quotes/quotes.json?_facet_size=3&_precount_test=1")
     assert data["facet_results"]["language"]["results"] == []
     assert all(facet["exact"] for facet in data["facet_results"].values())
+    seen = [sql for sql, _ in recorded]
     assert any("from facet_counts" in sql for sql in seen)
     assert not [sql for sql in seen if "with matched" in sql], "facets were counted through the quotes"
