@@ -121,6 +121,20 @@ def test_facets_of_a_smaller_search_are_exact(large):
     assert [(item["value"], item["count"]) for item in facet["results"]] == years
 
 
+
+def test_datasettes_own_facets_on_a_search_count_every_match(large):
+    """A search on its own reads only its page from the index; a facet of Datasette's own
+    (`_facet=`), which counts over the search's rows, must still see every match."""
+    term, matches = term_with_matches(large.path, 1001, 4000)
+    data = large.json(f"/quotes/quotes.json?_search={term}&_facet=said_precision")
+    assert data["filtered_table_rows_count"] == matches and len(data["rows"]) == 50
+    counted = {item["value"]: item["count"] for item in data["facet_results"]["said_precision"]["results"]}
+    conn = sqlite3.connect(large.path)
+    expected = dict(conn.execute(
+        "select said_precision, count(*) from quotes where id in "
+        "(select rowid from quotes_fts where quotes_fts match ?) group by said_precision", [f'"{term}"']))
+    assert counted == expected and sum(counted.values()) == matches
+
 def test_relevance_ranks_every_match_like_the_index(large):
     term, matches = term_with_matches(large.path, 1001, 4000)
     conn = sqlite3.connect(large.path)
