@@ -19,10 +19,12 @@ JSON does not show that list, each stays in `facet_results` with `"timed_out": t
 and no results, never silently dropped.
 """
 
+from urllib.parse import parse_qsl, urlencode
+
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.facets import ColumnFacet
-from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+from datasette.utils import escape_sqlite, path_with_removed_args
 from datasette.utils.asgi import BadRequest
 
 FACET_ROWS = 10_000
@@ -51,6 +53,7 @@ class CountedFacet(ColumnFacet):
         if any(column not in table_columns for column in columns):
             raise BadRequest(f"_facet_counted must name columns of {self.table}")
         size = self.get_facet_size()
+        self._links = _FacetLinks(self.ds, self.request, self.get_querystring_pairs())
         try:
             rows, window = await self._count(db, columns, size)
         except QueryInterrupted:
@@ -100,23 +103,16 @@ class CountedFacet(ColumnFacet):
     async def _facet(self, column, rows, size, source):
         values = [row["value"] for row in rows[:size]]
         labels = await self.ds.expand_foreign_keys(self.database, self.table, column, values)
-        pairs = self.get_querystring_pairs()
-        # Each value's link, as Datasette's absolute_url(request, urls.path(toggle)) gives it,
-        # joined by hand: urljoin on Datasette's URL strings costs ~3 ms a page of facets.
-        site = str(self.ds.absolute_url(self.request, self.ds.urls.path("/")))
         argument = f"{column}__arraycontains" if column in ARRAY_COLUMNS else column
         results = []
         for row in rows[:size]:
-            selected = (argument, str(row["value"])) in pairs
-            if selected:
-                toggle = path_with_removed_args(self.request, {argument: str(row["value"])})
-            else:
-                toggle = path_with_added_args(self.request, {argument: row["value"]})
+            selected = (argument, str(row["value"])) in self._links.pairs
+            toggle = self._links.removing(argument, str(row["value"])) if selected else self._links.adding(argument, row["value"])
             results.append({
                 "value": row["value"],
                 "label": labels.get((column, row["value"]), row["value"]),
                 "count": row["count"],
-                "toggle_url": site + toggle[1:],
+                "toggle_url": toggle,
                 "selected": selected,
             })
         return {
@@ -127,6 +123,26 @@ class CountedFacet(ColumnFacet):
             "results": results,
             "truncated": len(rows) > size,
         }
+
+
+class _FacetLinks:
+    """Each facet value's link, as Datasette's `absolute_url(request, urls.path(
+    path_with_added_args(request, {name: value})))` (or `path_with_removed_args`) gives
+    it, with the query string parsed and the site's address joined once a page instead
+    of once a value (about 3 ms a page of facets)."""
+
+    def __init__(self, datasette, request, pairs):
+        self.pairs = pairs
+        self.request = request
+        self.site = str(datasette.absolute_url(request, datasette.urls.path("/")))
+        kept = urlencode(parse_qsl(request.query_string))  # as path_with_added_args keeps them
+        self.page = self.site + request.path[1:] + "?" + (kept + "&" if kept else "")
+
+    def adding(self, name, value):
+        return self.page + urlencode([(name, value)])
+
+    def removing(self, name, value):
+        return self.site + path_with_removed_args(self.request, {name: value})[1:]
 
 
 _PRECOUNTED = {}  # database -> the columns counted at build time
