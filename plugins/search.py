@@ -49,7 +49,7 @@ from collections import OrderedDict
 
 from datasette import hookimpl
 from datasette.filters import FilterArguments
-from datasette.utils import escape_sqlite
+from datasette.utils import escape_fts, escape_sqlite
 from datasette.utils.asgi import BadRequest
 
 MAX_QUERY_CHARS = 500
@@ -198,9 +198,16 @@ def _page_size(request, table_metadata, datasette) -> int:
         return datasette.page_size
 
 
-@hookimpl
+def escape_fts_or_null(query):
+    """Datasette's `escape_fts()`, NULL for a value that is not text: Datasette's own
+    fails inside SQLite on one (`select escape_fts(null)` through ?sql=)."""
+    return escape_fts(query) if isinstance(query, str) else None
+
+
+@hookimpl(trylast=True)  # after Datasette's own sql_functions plugin, so this escape_fts stays
 def prepare_connection(conn):
     conn.create_function("fts_query", 1, fts_query, deterministic=True)
+    conn.create_function("escape_fts", 1, escape_fts_or_null, deterministic=True)
 
 
 @hookimpl
