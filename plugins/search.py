@@ -126,12 +126,35 @@ def _search_alone(request, table_metadata) -> bool:
             and not request.args.get("_stream"))
 
 
-def _page_bound(request) -> int:
-    """The id the next page starts below, from `?_next=` (`ID` or `ID,ID` when sorted);
-    past the newest id when there is none (or it is not an id: Datasette then shows
-    the first page too)."""
-    last = request.args.get("_next", "").split(",")[-1]
-    return int(last) if last.isascii() and last.isdigit() and len(last) < 19 else 2**63 - 1
+_NEXT = re.compile(r"(0|[1-9][0-9]{0,17})(?:,\1)?")
+
+
+def _page_bound(request):
+    """The id the next page starts below: past the newest without `?_next=`, else from
+    `ID,ID` as Datasette writes it (or `ID`); None for any other `_next`, which
+    Datasette reads its own way (the page then uses the plain clause)."""
+    value = request.args.get("_next", "")
+    if not value:
+        return 2**63 - 1
+    match = _NEXT.fullmatch(value)
+    return int(match.group(1)) if match else None
+
+
+def whole_search(query):
+    """A page's `query` ({"sql", "params"}) as it reads when it selects every match, for
+    "View and edit SQL": a search on its own reads only its page of the index."""
+    names = _PAGE_OF_INDEX.findall(query["sql"])
+    page_params = {f"{name}_{part}" for name in names for part in ("below", "rows")}
+    return {"sql": _PAGE_OF_INDEX.sub(")", query["sql"]),
+            "params": {k: v for k, v in (query.get("params") or {}).items() if k not in page_params}}
+
+
+_PAGE_OF_INDEX = re.compile(r" and rowid < :(search\w*)_below order by rowid desc limit :\1_rows\)")
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    env.filters["whole_search"] = whole_search
 
 
 @hookimpl(trylast=True)  # last, so our `supports_search` is the one that stays
@@ -146,7 +169,8 @@ def filters_from_request(request, database, table, datasette):
         if not columns:
             return None
         table_metadata = datasette.table_metadata(database, table)
-        alone = table == "quotes" and _search_alone(request, table_metadata)
+        bound = _page_bound(request)
+        alone = table == "quotes" and bound is not None and _search_alone(request, table_metadata)
         clauses, params, descriptions = [], {}, []
         context = {"supports_search": True}
         for name in request.args:
@@ -161,7 +185,7 @@ def filters_from_request(request, database, table, datasette):
             clause = _in_clause(key, fts_table, param) if key else f"[search] match :{param}"
             if alone:
                 clause = _newest_clause(key, fts_table, param)
-                params[f"{param}_below"] = _page_bound(request)
+                params[f"{param}_below"] = bound
                 params[f"{param}_rows"] = _page_size(request, table_metadata, datasette) + 1
             # Every row of the index is a row of the table: the same count, read from the index.
             _INDEX_COUNTS[_datasette_count(table, clause)] = (
@@ -228,7 +252,9 @@ def _counting_from_index(execute):
 
     async def execute_with_index_counts(sql, params=None, **kwargs):
         index_count, param = _INDEX_COUNTS.get(sql, (None, None))
-        if index_count is None:
+        # Only the table page's own count: it binds whole numbers beside the search (a
+        # page's bounds); the same SQL typed on the SQL page binds text.
+        if index_count is None or not all(isinstance(v, int) for k, v in params.items() if k != param):
             return await execute(sql, params, **kwargs)
         key = (index_count, params[param])
         if key not in counts:

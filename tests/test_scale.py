@@ -1,10 +1,12 @@
 """Behaviour that only shows on a larger corpus: complete searches, exact counts, facet windows, the benchmark."""
 
+import html
 import json
 import re
 import sqlite3
 import subprocess
 import sys
+from urllib.parse import parse_qs, quote as urlquote, urlsplit
 
 import pytest
 
@@ -274,3 +276,40 @@ def test_the_unfiltered_table_page_reads_its_facets_from_the_precounts(large, mo
     seen = [sql for sql, _ in recorded]
     assert any("from facet_counts" in sql for sql in seen)
     assert not [sql for sql in seen if "with matched" in sql], "facets were counted through the quotes"
+
+
+@pytest.mark.parametrize("next_value", ["9798.5,9798.5", "+9798,+9798", "9798e0,9798e0", "0009798,0009798",
+                                        "~39798,~39798", "9798,10298", "9798,9830", "10298,9798", "9798,abc",
+                                        "abc,9798", "9798,9798", "9798", ",", "-5,-5"])
+def test_any_next_value_pages_as_datasette_reads_it(large, next_value):
+    """A search reads its page from the index only for `_next` as Datasette writes it; any
+    other value gives what Datasette's own reading of it gives with the plain clause
+    (`_facet_size=` keeps a page on the plain clause)."""
+    term, matches = term_with_matches(large.path, 2001, 4000)
+    path = f"/quotes/quotes.json?_search={term}&_sort_desc=id&_next={urlquote(next_value)}&_shape=objects"
+    fast, plain = large.json(path), large.json(path + "&_facet_size=10")
+    assert [row["id"] for row in fast["rows"]] == [row["id"] for row in plain["rows"]]
+    assert fast["next"] == plain["next"] and fast["filtered_table_rows_count"] == matches
+
+
+def test_the_page_reading_sql_on_the_sql_page_counts_what_it_selects(large):
+    """The table page's own count is answered from the index; the same SQL typed on the SQL
+    page is run as written."""
+    term, _ = most_common_term(large.path)
+    sql = ("select count(*) from quotes where id in (select rowid from [quotes_fts] where [quotes_fts] match :search "
+           "and rowid < :search_below order by rowid desc limit :search_rows) ")
+    path = f"/quotes.json?sql={urlquote(sql)}&search={urlquote(chr(34) + term + chr(34))}&search_below=100000&search_rows=5"
+    assert large.json(path + "&_shape=arrays")["rows"] == [[5]]
+
+
+@pytest.mark.parametrize("view", ["", "&_view=table"])
+def test_view_and_edit_sql_selects_every_match(large, view):
+    """The page reads one page of the index, but the SQL it offers to edit selects every match."""
+    term, matches = term_with_matches(large.path, 2001, 4000)
+    page = large.get(f"/quotes/quotes?_search={term}{view}").text
+    link = html.unescape(re.search(r'href="(/quotes\?sql=[^"]*)"', page).group(1))
+    sql = parse_qs(urlsplit(link).query)["sql"][0]
+    assert "_below" not in link and "_rows" not in link
+    count = "select count(*) from (" + sql.rsplit(" limit ", 1)[0] + ")"
+    data = large.json(f"/quotes.json?sql={urlquote(count)}&search={urlquote(chr(34) + term + chr(34))}&_shape=arrays")
+    assert data["rows"] == [[matches]]
