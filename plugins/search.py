@@ -115,9 +115,14 @@ def _datasette_count(table, clause):
     return f"select count(*) from {escape_sqlite(table)} where {clause} "
 
 
+def _is_search(name) -> bool:
+    """`_search` and `_search_<column>`; any other name (`_searchmode`, `_searchx`) is not one."""
+    return name == "_search" or name.startswith("_search_")
+
+
 def _search_alone(request, table_metadata) -> bool:
     """No filter but one search, newest first: the page is the index's newest matches."""
-    searches = [name for name in request.args if name.startswith("_search") and name != "_searchmode"]
+    searches = [name for name in request.args if _is_search(name)]
     others = [name for name in request.args if not name.startswith("_") or "__" in name
               or name in ("_where", "_sort") or name.startswith("_filter")]
     sort_desc = request.args.get("_sort_desc", table_metadata.get("sort_desc"))
@@ -175,7 +180,7 @@ def filters_from_request(request, database, table, datasette):
         context = {"supports_search": True}
         for name in request.args:
             value = request.args.get(name, "")
-            if not name.startswith("_search") or name == "_searchmode" or not value.strip():
+            if not _is_search(name) or not value.strip():
                 continue
             column = name[len("_search_"):] if name.startswith("_search_") else None
             if column is not None and column not in columns and column not in COLUMN_GROUPS:

@@ -313,3 +313,12 @@ def test_view_and_edit_sql_selects_every_match(large, view):
     count = "select count(*) from (" + sql.rsplit(" limit ", 1)[0] + ")"
     data = large.json(f"/quotes.json?sql={urlquote(count)}&search={urlquote(chr(34) + term + chr(34))}&_shape=arrays")
     assert data["rows"] == [[matches]]
+
+
+@pytest.mark.parametrize("name", ["_searchfoo", "_searchmode", "_searchmode_x"])
+def test_only_search_and_search_column_arguments_search(large, name):
+    """`_search` and `_search_<column>` search; other names beginning so are ignored, as
+    Datasette ignores arguments it does not know."""
+    everything = large.json("/quotes/quotes.json?_size=1")
+    data = large.json(f"/quotes/quotes.json?{name}=ba&_size=1")
+    assert data["filtered_table_rows_count"] == everything["filtered_table_rows_count"] == 12000
