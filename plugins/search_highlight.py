@@ -1,4 +1,6 @@
-"""Mark the words of `?_search=` in the quotes shown on the quotes table page.
+"""Mark the words of `?_search=` in the quotes shown on the quotes table page, and
+those of a column search (`?_search_text=`, `_search_speaker`, `_search_role`,
+`_search_venue`) in that field only.
 
 Runs in the browser on text nodes only (never innerHTML), so neither the quote
 nor the search term can become markup.
@@ -8,32 +10,47 @@ from datasette import hookimpl
 
 SCRIPT = r"""
 (function () {
-  var search = new URLSearchParams(window.location.search).get("_search");
-  if (!search) return;
-  var words = search.match(/[\p{L}\p{N}]{2,}/gu);
-  if (!words) return;
-  var escaped = words.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
-  var pattern = new RegExp("(?<![\\p{L}\\p{N}])(" + escaped.join("|") + ")[\\p{L}\\p{N}]*", "giu");
-  document.querySelectorAll("td.col-text blockquote, td.col-text figcaption, .quote-results blockquote, .quote-results .quote-who, .quote-results .quote-venue").forEach(function (cell) {
-    var walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
-    var nodes = [];
-    while (walker.nextNode()) nodes.push(walker.currentNode);
-    nodes.forEach(function (node) {
-      var text = node.nodeValue, last = 0, match, parts = [];
-      pattern.lastIndex = 0;
-      while ((match = pattern.exec(text)) !== null) {
-        parts.push(document.createTextNode(text.slice(last, match.index)));
-        var mark = document.createElement("mark");
-        mark.textContent = match[0];
-        parts.push(mark);
-        last = match.index + match[0].length;
-      }
-      if (!parts.length) return;
-      parts.push(document.createTextNode(text.slice(last)));
-      parts.forEach(function (part) { node.parentNode.insertBefore(part, node); });
-      node.parentNode.removeChild(node);
-    });
+  // Where each search's words are shown: on the cards and in the plain table.
+  var places = {
+    "_search": "td.col-text blockquote, td.col-text figcaption, .quote-results blockquote, .quote-results .quote-who, .quote-results .quote-venue",
+    "_search_text": "td.col-text blockquote, .quote-results blockquote",
+    "_search_speaker": "td.col-text figcaption, .quote-results .quote-who",
+    "_search_role": "td.col-role, .quote-results .quote-role",
+    "_search_venue": ".quote-results .quote-venue"
+  };
+  var params = new URLSearchParams(window.location.search);
+  Object.keys(places).forEach(function (name) {
+    var search = params.get(name);
+    var words = search && search.match(/[\p{L}\p{N}]{2,}/gu);
+    if (words) mark(words, places[name]);
   });
+
+  function mark(words, selector) {
+    var escaped = words.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
+    var pattern = new RegExp("(?<![\\p{L}\\p{N}])(" + escaped.join("|") + ")[\\p{L}\\p{N}]*", "giu");
+    document.querySelectorAll(selector).forEach(function (cell) {
+      var walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      var nodes = [];
+      while (walker.nextNode()) {
+        if (walker.currentNode.parentNode.nodeName !== "MARK") nodes.push(walker.currentNode);
+      }
+      nodes.forEach(function (node) {
+        var text = node.nodeValue, last = 0, match, parts = [];
+        pattern.lastIndex = 0;
+        while ((match = pattern.exec(text)) !== null) {
+          parts.push(document.createTextNode(text.slice(last, match.index)));
+          var marked = document.createElement("mark");
+          marked.textContent = match[0];
+          parts.push(marked);
+          last = match.index + match[0].length;
+        }
+        if (!parts.length) return;
+        parts.push(document.createTextNode(text.slice(last)));
+        parts.forEach(function (part) { node.parentNode.insertBefore(part, node); });
+        node.parentNode.removeChild(node);
+      });
+    });
+  }
 })();
 """
 

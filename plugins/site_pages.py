@@ -146,6 +146,10 @@ def extra_template_vars(view_name, database, table, request, datasette):
     return template_vars
 
 
+def _column_search_phrase(column):
+    return "whose words match" if column == "text" else f"whose {column.replace('_', ' ')} matches"
+
+
 def _quote_list_vars(database, table, request, datasette):
     async def quote_cards(rows):
         """The page's rows as quote_details rows, in the page's order."""
@@ -178,6 +182,9 @@ def _quote_list_vars(database, table, request, datasette):
         "quote_cards": quote_cards,
         "name_facet_values": name_facet_values,
         "search_words": search,
+        # `?_search_<column>=`, said for the heading: ("whose speaker matches", words)
+        "column_searches": [(_column_search_phrase(key[len("_search_"):]), value.strip())
+                            for key, value in pairs if key.startswith("_search_") and value.strip()],
         "cards_view": request.args.get("_view") != "table",
         "sort_urls": {"newest": url("quotes"), "relevance": url("quotes_by_relevance")},
         "view_urls": {"cards": url(table, drop=("_view",)), "table": url(table, drop=("_view",), add=[("_view", "table")])},

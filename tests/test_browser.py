@@ -121,6 +121,21 @@ def cards(page):
     return page.locator("ol.quote-results li.quote-card")
 
 
+def test_a_column_search_marks_its_words_in_that_field_only(page, server):
+    page.goto(server + "/quotes/quotes?_search_text=munitions")
+    assert cards(page).count() >= 1
+    assert page.locator("h2.results-count").inner_text() == "1 quote whose words match “munitions”"
+    assert set(page.locator("ol.quote-results blockquote mark").all_inner_texts()) == {"munitions"}
+    assert page.locator("ol.quote-results figcaption mark").count() == 0
+    page.goto(server + "/quotes/quotes?_search_speaker=Nabenzia")
+    assert page.locator("h2.results-count").inner_text() == "2 quotes whose speaker matches “Nabenzia”"
+    assert set(page.locator("ol.quote-results .quote-who mark").all_inner_texts()) == {"Nabenzia"}
+    assert page.locator("ol.quote-results blockquote mark").count() == 0
+    page.goto(server + "/quotes/quotes?_search=munitions&_search_text=munitions")  # marked once, not nested
+    assert page.locator("ol.quote-results mark mark").count() == 0
+    assert page.locator("ol.quote-results blockquote mark").count() >= 1
+
+
 def test_search_results_are_quotation_cards_with_marked_matches(page, server):
     page.goto(server + "/quotes/quotes")
     assert page.locator(".facet-info").count() >= 5
