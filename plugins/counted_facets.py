@@ -163,7 +163,8 @@ def _has_search(params):
 def _lone_search(request):
     """The SQL parameter of the search when a search is the page's only filter, newest
     first (plugins/search.py names it `search` or `search_<column>`)."""
-    searches = [name for name in request.args if (name == "_search" or name.startswith("_search_"))
+    searches = [name for name in request.args
+                if (name == "_search" or (name.startswith("_search_") and len(name) > len("_search_")))
                 and request.args.get(name, "").strip()]
     filters = [name for name in request.args if not name.startswith("_") or "__" in name
                or name in ("_where", "_sort") or name.startswith("_filter")]

@@ -63,7 +63,7 @@ def _string(text: str) -> str:
 def fts_query(text) -> str:
     if not isinstance(text, str):
         return '""'
-    text = text[:MAX_QUERY_CHARS]
+    text = text[:MAX_QUERY_CHARS].replace("\x00", " ")
     if text.count('"') % 2:
         text = text.replace('"', " ")
     terms = []
@@ -116,8 +116,9 @@ def _datasette_count(table, clause):
 
 
 def _is_search(name) -> bool:
-    """`_search` and `_search_<column>`; any other name (`_searchmode`, `_searchx`) is not one."""
-    return name == "_search" or name.startswith("_search_")
+    """`_search` and `_search_<column>`; any other name (`_searchmode`, `_searchx`, `_search_`)
+    is not one."""
+    return name == "_search" or (name.startswith("_search_") and len(name) > len("_search_"))
 
 
 def _search_alone(request, table_metadata) -> bool:
@@ -148,10 +149,14 @@ def _page_bound(request):
 def whole_search(query):
     """A page's `query` ({"sql", "params"}) as it reads when it selects every match, for
     "View and edit SQL": a search on its own reads only its page of the index."""
-    names = _PAGE_OF_INDEX.findall(query["sql"])
+    params = query.get("params") or {}
+    names = {name for name in _PAGE_OF_INDEX.findall(query["sql"])  # bound by the page, not typed in _where
+             if isinstance(params.get(f"{name}_below"), int) and isinstance(params.get(f"{name}_rows"), int)}
+    if not names:
+        return query
     page_params = {f"{name}_{part}" for name in names for part in ("below", "rows")}
-    return {"sql": _PAGE_OF_INDEX.sub(")", query["sql"]),
-            "params": {k: v for k, v in (query.get("params") or {}).items() if k not in page_params}}
+    return {"sql": _PAGE_OF_INDEX.sub(")", query["sql"], count=1),
+            "params": {k: v for k, v in params.items() if k not in page_params}}
 
 
 _PAGE_OF_INDEX = re.compile(r" and rowid < :(search\w*)_below order by rowid desc limit :\1_rows\)")
@@ -182,11 +187,15 @@ def filters_from_request(request, database, table, datasette):
             value = request.args.get(name, "")
             if not _is_search(name) or not value.strip():
                 continue
+            if len(value) > MAX_QUERY_CHARS:
+                raise BadRequest(f"A search is at most {MAX_QUERY_CHARS} characters")
             column = name[len("_search_"):] if name.startswith("_search_") else None
-            if column is not None and column not in columns and column not in COLUMN_GROUPS:
-                raise BadRequest(f"Cannot search by {column}: searchable columns are {', '.join(columns)}")
+            groups = {group: names for group, names in COLUMN_GROUPS.items() if set(names) <= set(columns)}
+            if column is not None and column not in columns and column not in groups:
+                raise BadRequest(f"Cannot search by {column!r}: the searchable columns are "
+                                 f"{', '.join([*columns, *groups])}")
             param = f"search_{column}" if column else "search"
-            params[param] = match_expression(value, COLUMN_GROUPS.get(column, [column] if column else None))
+            params[param] = match_expression(value, groups.get(column, [column] if column else None))
             clause = _in_clause(key, fts_table, param) if key else f"[search] match :{param}"
             if alone:
                 clause = _newest_clause(key, fts_table, param)
@@ -213,7 +222,8 @@ async def _index_columns(db, fts_table):
     key = (db.name, fts_table)
     if key not in _INDEX_COLUMNS or db.is_mutable:
         exists = await db.table_exists(fts_table)
-        _INDEX_COLUMNS[key] = await db.table_columns(fts_table) if exists else []
+        details = await db.table_column_details(fts_table) if exists else []
+        _INDEX_COLUMNS[key] = [column.name for column in details if not column.hidden]  # not rank, not the table's own
     return _INDEX_COLUMNS[key]
 
 
@@ -257,8 +267,9 @@ def _counting_from_index(execute):
 
     async def execute_with_index_counts(sql, params=None, **kwargs):
         index_count, param = _INDEX_COUNTS.get(sql, (None, None))
-        # Only the table page's own count: it binds whole numbers beside the search (a
-        # page's bounds); the same SQL typed on the SQL page binds text.
+        # The page-reading clause's count is the index count only on the table page, which
+        # binds whole numbers for the page's bounds; the same SQL typed on the SQL page binds
+        # text and runs as written. (The plain clause's count is the index count anywhere.)
         if index_count is None or not all(isinstance(v, int) for k, v in params.items() if k != param):
             return await execute(sql, params, **kwargs)
         key = (index_count, params[param])

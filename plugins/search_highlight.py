@@ -15,19 +15,26 @@ SCRIPT = r"""
     "_search": "td.col-text blockquote, td.col-text figcaption, .quote-results blockquote, .quote-results .quote-who, .quote-results .quote-venue",
     "_search_text": "td.col-text blockquote, .quote-results blockquote",
     "_search_speaker": "td.col-text figcaption, .quote-results .quote-who",
+    "_search_aliases": "td.col-text figcaption, .quote-results .quote-who",
     "_search_role": "td.col-role, .quote-results .quote-role",
-    "_search_venue": ".quote-results .quote-venue"
+    "_search_venue": "td.col-venue_id, .quote-results .quote-venue"
   };
   var params = new URLSearchParams(window.location.search);
   Object.keys(places).forEach(function (name) {
     var search = params.get(name);
-    var words = search && search.match(/[\p{L}\p{N}]{2,}/gu);
+    var words = search && search.match(/[\p{L}\p{N}]{2,}\*?/gu);
     if (words) mark(words, places[name]);
   });
 
+  // A word as the index finds it: whole, or with an ending stemming drops
+  // (munition: munitions); a word ending in * as a prefix.
   function mark(words, selector) {
-    var escaped = words.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
-    var pattern = new RegExp("(?<![\\p{L}\\p{N}])(" + escaped.join("|") + ")[\\p{L}\\p{N}]*", "giu");
+    var alternatives = words.map(function (w) {
+      var prefix = w.endsWith("*");
+      var escaped = w.replace(/\*$/, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      return escaped + (prefix ? "[\\p{L}\\p{N}]*" : "(?:s|es|ed|d|ing|ly|er|ers|ion|ions)?");
+    });
+    var pattern = new RegExp("(?<![\\p{L}\\p{N}])(?:" + alternatives.join("|") + ")(?![\\p{L}\\p{N}])", "giu");
     document.querySelectorAll(selector).forEach(function (cell) {
       var walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
       var nodes = [];

@@ -146,8 +146,19 @@ def extra_template_vars(view_name, database, table, request, datasette):
     return template_vars
 
 
+COLUMN_SEARCH_PHRASES = {"text": "whose words match", "aliases": "whose other names match",
+                         "other_words": "whose other words match"}
+
+
 def _column_search_phrase(column):
-    return "whose words match" if column == "text" else f"whose {column.replace('_', ' ')} matches"
+    """How the heading says a search of one column (the search uses each name's first value)."""
+    return COLUMN_SEARCH_PHRASES.get(column, f"whose {column.replace('_', ' ')} matches")
+
+
+def _narrowed(request) -> bool:
+    """Does the page filter beyond `?_search=`: a column search, a column filter, `_where`?"""
+    return any(not key.startswith("_") or "__" in key or key in ("_where", "_filter_column")
+               or (key.startswith("_search_") and request.args[key].strip()) for key in request.args)
 
 
 def _quote_list_vars(database, table, request, datasette):
@@ -183,14 +194,17 @@ def _quote_list_vars(database, table, request, datasette):
         "name_facet_values": name_facet_values,
         "search_words": search,
         # `?_search_<column>=`, said for the heading: ("whose speaker matches", words)
-        "column_searches": [(_column_search_phrase(key[len("_search_"):]), value.strip())
-                            for key, value in pairs if key.startswith("_search_") and value.strip()],
+        "column_searches": [(_column_search_phrase(key[len("_search_"):]), request.args[key].strip())
+                            for key in request.args if key.startswith("_search_") and len(key) > len("_search_")
+                            and request.args[key].strip()],
         "cards_view": request.args.get("_view") != "table",
         "sort_urls": {"newest": url("quotes"), "relevance": url("quotes_by_relevance")},
         "view_urls": {"cards": url(table, drop=("_view",)), "table": url(table, drop=("_view",), add=[("_view", "table")])},
         # what a new search keeps: the filters and options in use, not the page or the words
         "form_args": [(k, v) for k, v in pairs if k not in ("_search", "_next")],
-        "search_feed_url": datasette.urls.path("/search.atom") + "?" + urlencode({"q": search}) if search else None,
+        # The feed follows a search on its own: offered only where the page is just that.
+        "search_feed_url": datasette.urls.path("/search.atom") + "?" + urlencode({"q": search})
+        if search and not _narrowed(request) else None,
     }
 
 
@@ -359,8 +373,8 @@ async def search_feed(datasette, request):
     words = (request.args.get("q") or "").strip()
     if not words:
         return Response.text("Give the words to follow: /search.atom?q=words", status=400)
-    if len(words) > 1000 or "\x00" in words:
-        return Response.text("A search is at most 1,000 characters, with no NUL", status=400)
+    if len(words) > 500 or "\x00" in words:  # 500: as a search of the quotes table (plugins/search.py)
+        return Response.text("A search is at most 500 characters, with no NUL", status=400)
     try:
         ids = [row["rowid"] for row in await db.execute(
             "select rowid from quotes_fts where quotes_fts match fts_query(:q) "

@@ -131,6 +131,11 @@ def test_a_column_search_marks_its_words_in_that_field_only(page, server):
     assert page.locator("h2.results-count").inner_text() == "2 quotes whose speaker matches “Nabenzia”"
     assert set(page.locator("ol.quote-results .quote-who mark").all_inner_texts()) == {"Nabenzia"}
     assert page.locator("ol.quote-results blockquote mark").count() == 0
+    page.goto(server + "/quotes/quotes?_search_text=the")  # the word, not there, their or they
+    marks = page.locator("ol.quote-results blockquote mark").all_inner_texts()
+    assert marks and {mark.lower() for mark in marks} == {"the"}
+    page.goto(server + "/quotes/quotes?_search_text=munition")  # as stemming finds it
+    assert page.locator("ol.quote-results blockquote mark").all_inner_texts() == ["munitions"]
     page.goto(server + "/quotes/quotes?_search=munitions&_search_text=munitions")  # marked once, not nested
     assert page.locator("ol.quote-results mark mark").count() == 0
     assert page.locator("ol.quote-results blockquote mark").count() >= 1
