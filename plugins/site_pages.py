@@ -146,13 +146,15 @@ def extra_template_vars(view_name, database, table, request, datasette):
     return template_vars
 
 
-COLUMN_SEARCH_PHRASES = {"text": "whose words match", "aliases": "whose other names match",
-                         "other_words": "whose other words match"}
+COLUMN_SEARCH_FIELDS = {"text": "words", "aliases": "other names"}
 
 
-def _column_search_phrase(column):
-    """How the heading says a search of one column (the search uses each name's first value)."""
-    return COLUMN_SEARCH_PHRASES.get(column, f"whose {column.replace('_', ' ')} matches")
+def _column_search(column, words) -> dict:
+    """A search of one column as the page says it: its field ("speaker") and the heading's
+    "whose speaker matches" (the search uses each name's first value)."""
+    field = COLUMN_SEARCH_FIELDS.get(column, column.replace("_", " "))
+    return {"field": field, "whose": f"whose {field} " + ("match" if field.endswith("s") else "matches"),
+            "words": words}
 
 
 def _narrowed(request) -> bool:
@@ -193,8 +195,8 @@ def _quote_list_vars(database, table, request, datasette):
         "quote_cards": quote_cards,
         "name_facet_values": name_facet_values,
         "search_words": search,
-        # `?_search_<column>=`, said for the heading: ("whose speaker matches", words)
-        "column_searches": [(_column_search_phrase(key[len("_search_"):]), request.args[key].strip())
+        # `?_search_<column>=`, as the page says them
+        "column_searches": [_column_search(key[len("_search_"):], request.args[key].strip())
                             for key in request.args if key.startswith("_search_") and len(key) > len("_search_")
                             and request.args[key].strip()],
         "cards_view": request.args.get("_view") != "table",

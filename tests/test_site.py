@@ -736,6 +736,10 @@ def test_the_heading_names_the_searches_the_page_made(client):
     assert "2 quotes whose speaker matches “Nabenzia”</h2>" in html
     html = client.get("/quotes/quotes?_search=munitions&_search_aliases=Nabenzia").text
     assert "1 quote matching “munitions” and whose other names match “Nabenzia”</h2>" in html
+    assert "<title>“munitions”: other names “Nabenzia”: 1 quote: quotedb</title>" in html
+    html = client.get("/quotes/quotes?_search_speaker=nobodyzz").text
+    assert "<title>speaker “nobodyzz”: 0 quotes: quotedb</title>" in html
+    assert "No quote matches speaker “nobodyzz”." in html
 
 
 @pytest.mark.parametrize("narrowing", ["&_search_speaker=Nabenzia", "&kind=paraphrase", "&speaker_id__exact=x",
