@@ -21,7 +21,8 @@ Two things keep it fast at a million quotes without changing what it finds:
   (`?_next=`) and stopping after one page plus one, the rows Datasette asks for.
   It is used only where nothing else reads the clause: not with `_facet*`
   (Datasette's own facets count over the clause's rows), not for `_stream=on`
-  (which pages without `?_next=`). Any other search uses the plain clause above.
+  (which pages without `?_next=`), and only for a `_next` as Datasette writes it
+  (`ID,ID`; see `_page_bound`). Any other search uses the plain clause above.
 - Datasette counts a page by reading every matching row (0.3 s for a word in
   every quote); for a search on its own, `count_from_index` answers that count
   from the index instead (35 ms), the same number, and remembers the last
@@ -178,6 +179,7 @@ def filters_from_request(request, database, table, datasette):
         columns = await _index_columns(db, fts_table)
         if not columns:
             return None
+        groups = {group: names for group, names in COLUMN_GROUPS.items() if set(names) <= set(columns)}
         table_metadata = datasette.table_metadata(database, table)
         bound = _page_bound(request)
         alone = table == "quotes" and bound is not None and _search_alone(request, table_metadata)
@@ -190,7 +192,6 @@ def filters_from_request(request, database, table, datasette):
             if len(value) > MAX_QUERY_CHARS:
                 raise BadRequest(f"A search is at most {MAX_QUERY_CHARS} characters")
             column = name[len("_search_"):] if name.startswith("_search_") else None
-            groups = {group: names for group, names in COLUMN_GROUPS.items() if set(names) <= set(columns)}
             if column is not None and column not in columns and column not in groups:
                 raise BadRequest(f"Cannot search by {column!r}: the searchable columns are "
                                  f"{', '.join([*columns, *groups])}")
