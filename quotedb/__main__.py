@@ -39,6 +39,12 @@ def write_schemas(directory="schema"):
         print(f"wrote {directory / name}")
 
 
+def _positive(text) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number above 0: {text!r}")
+    return int(text)
+
+
 def _draft(args) -> int:
     from .drafting import draft_record
     from .loading import InvalidRecords, load_speakers
@@ -73,6 +79,8 @@ def main(argv=None) -> int:
     serve.add_argument("--inspect-file", type=Path,
                        help="the database's precomputed table counts, hash and size (default: beside it, "
                             "quotes.db.inspect.json), written first when missing or made for another build")
+    serve.add_argument("--workers", type=_positive, metavar="N",
+                       help="server processes (default: one per core, %d here)" % site.default_workers())
     serve.add_argument("--no-inspect", action="store_true",
                        help="no inspect file: Datasette counts every table on the first request")
     commands.add_parser("settings", help="print the site's settings as datasette options")
@@ -94,12 +102,9 @@ def main(argv=None) -> int:
     elif args.command == "serve" and args.watch:
         return site.watch(args.database, args.records, args.host, args.port)
     elif args.command == "serve":
-        from datasette.cli import cli
-
         inspect_file = None if args.no_inspect else site.current_inspect_file(args.database, args.inspect_file)
-        arguments = site.serve_arguments(args.database, args.host, args.port, inspect_file)
-        print("Serving on http://%s:%s/" % (args.host, args.port), file=sys.stderr)
-        cli.main(arguments[1:], prog_name="datasette")
+        print("Serving on http://%s:%s/" % (args.host, args.port), file=sys.stderr, flush=True)
+        site.serve(args.database, args.host, args.port, inspect_file, args.workers)
     return 0
 
 

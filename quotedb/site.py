@@ -25,7 +25,7 @@ def metadata() -> dict:
     return yaml.safe_load(METADATA.read_text(encoding="utf-8"))
 
 
-def datasette(db_path, inspect_data=None):
+def datasette(db_path, inspect_data=None, secret=None):
     """The site as a `Datasette` instance, the database opened immutable (with `inspect_data`,
     its table counts taken from there, as `serve` does with the inspect file)."""
     from datasette.app import Datasette
@@ -37,6 +37,7 @@ def datasette(db_path, inspect_data=None):
         plugins_dir=str(PLUGINS_DIR),
         template_dir=str(TEMPLATES_DIR),
         inspect_data=inspect_data,
+        secret=secret,
     )
 
 
@@ -116,18 +117,61 @@ def setting_options() -> list[str]:
     return options
 
 
-def serve_arguments(db_path, host="127.0.0.1", port=8001, inspect_file=None) -> list[str]:
-    """`datasette serve` as the site runs it; with `inspect_file`, Datasette takes the table
-    counts, hash and size from it instead of working them out on the first request."""
-    return [
-        "datasette", "serve", "-i", str(db_path),
-        "--metadata", str(METADATA),
-        "--plugins-dir", str(PLUGINS_DIR),
-        "--template-dir", str(TEMPLATES_DIR),
-        "--host", host, "--port", str(port),
-        *(["--inspect-file", str(inspect_file)] if inspect_file else []),
-        *setting_options(),
-    ]
+SERVE_OPTIONS = "QUOTEDB_SERVE"  # how `serve` tells each server process what to serve
+
+
+def default_workers() -> int:
+    """One server process per core this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def serve(db_path, host="127.0.0.1", port=8001, inspect_file=None, workers=None):
+    """Serve the site as `datasette serve -i` would (the same `Datasette`, settings and
+    uvicorn), in `workers` processes sharing one listening socket: Datasette runs its
+    Python on one core per process, so one process leaves the second core of a
+    two-core machine mostly idle. Each process builds the site from SERVE_OPTIONS."""
+    import secrets
+
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    workers = workers or default_workers()
+    os.environ[SERVE_OPTIONS] = json.dumps({
+        "database": str(Path(db_path).resolve()),
+        "inspect_file": str(Path(inspect_file).resolve()) if inspect_file else None,
+        # One secret for every process, so that what one signs (a cookie) the others accept.
+        "secret": os.environ.get("DATASETTE_SECRET") or secrets.token_hex(32),
+    })
+    config = uvicorn.Config("quotedb.site:server_app", factory=True, host=host, port=port,
+                            workers=workers, log_level="info", lifespan="on")
+    listening = listening_socket(config)
+    if workers > 1:
+        Multiprocess(config, sockets=[listening]).run()
+    else:
+        uvicorn.Server(config).run(sockets=[listening])
+
+
+def listening_socket(config):
+    """The socket bound for uvicorn's `config`, with TCP_NODELAY set. uvicorn binds the
+    socket it hands its processes with proto 0, and asyncio then leaves Nagle's algorithm
+    on for every connection accepted on it: each keep-alive request after the first waits
+    about 40 ms for the client's delayed ACK (uvicorn issue #3149). Accepted connections
+    inherit TCP_NODELAY from the listening socket."""
+    import socket
+
+    listening = config.bind_socket()
+    listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return listening
+
+
+def server_app():
+    """The ASGI app of one server process, built from what `serve` put in SERVE_OPTIONS."""
+    options = json.loads(os.environ[SERVE_OPTIONS])
+    inspect = options["inspect_file"] and json.loads(Path(options["inspect_file"]).read_text(encoding="utf-8"))
+    return datasette(options["database"], inspect_data=inspect or None, secret=options["secret"]).app()
 
 
 def _snapshot(records_dir) -> dict:

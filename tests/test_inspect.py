@@ -127,16 +127,13 @@ def test_an_inspect_file_of_another_build_is_not_used(built, tmp_path):
 
 
 def test_serve_writes_the_inspect_file_and_passes_it_to_datasette(built, tmp_path, monkeypatch):
-    from datasette import cli
-
     copy = tmp_path / "quotes.db"
     shutil.copy(built, copy)
     seen = []
-    monkeypatch.setattr(cli.cli, "main", lambda arguments, prog_name: seen.append(arguments))
+    monkeypatch.setattr(site, "serve", lambda *arguments: seen.append(arguments))
     assert command.main(["serve", str(copy), "--port", "8123"]) == 0
     inspect_file = site.inspect_path(copy)
     assert site.inspect_is_current(copy, inspect_file)
-    assert seen[-1][seen[-1].index("--inspect-file") + 1] == str(inspect_file)
-    assert seen[-1][:3] == ["serve", "-i", str(copy)]
-    assert command.main(["serve", str(copy), "--no-inspect"]) == 0
-    assert "--inspect-file" not in seen[-1]
+    assert seen[-1] == (str(copy), "127.0.0.1", 8123, inspect_file, None)
+    assert command.main(["serve", str(copy), "--no-inspect", "--workers", "3"]) == 0
+    assert seen[-1] == (str(copy), "127.0.0.1", 8001, None, 3)
