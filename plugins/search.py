@@ -27,7 +27,9 @@ Two things keep it fast at a million quotes without changing what it finds:
   every quote); for a search on its own, `count_from_index` answers that count
   from the index instead (35 ms), the same number, and remembers the last
   COUNTS_KEPT of them (the database never changes), so the next page of a search
-  does not count again.
+  does not count again. The index counts in parts, one range of ids a core, at
+  once (`_count_in_parts`): a phrase of two common words takes 148 ms in one part
+  at a million quotes.
 
 `?_search_<column>=` searches one column of the index; `_search_speaker` searches
 every spelling of the speaker's name (the speaker and aliases columns).
@@ -45,10 +47,13 @@ quotes" stays a phrase; a word ending in * is a prefix search. Text with no word
 gives '""', which matches nothing instead of failing.
 """
 
+import asyncio
+import os
 import re
 from collections import OrderedDict
 
 from datasette import hookimpl
+from datasette.database import Results
 from datasette.filters import FilterArguments
 from datasette.utils import escape_fts, escape_sqlite
 from datasette.utils.asgi import BadRequest
@@ -204,7 +209,8 @@ def filters_from_request(request, database, table, datasette):
                 params[f"{param}_rows"] = _page_size(request, table_metadata, datasette) + 1
             # Every row of the index is a row of the table: the same count, read from the index.
             _INDEX_COUNTS[_datasette_count(table, clause)] = (
-                f"select count(*) from [{fts_table}] where [{fts_table}] match :{param}", param)
+                f"select count(*) from [{fts_table}] where [{fts_table}] match :{param}", param,
+                await _top_rowid(db, fts_table))
             clauses.append(clause)
             descriptions.append(f'search {"column " + column + " " if column else ""}matches "{value}"')
             context["search"] = value
@@ -226,6 +232,17 @@ async def _index_columns(db, fts_table):
         details = await db.table_column_details(fts_table) if exists else []
         _INDEX_COLUMNS[key] = [column.name for column in details if not column.hidden]  # not rank, not the table's own
     return _INDEX_COLUMNS[key]
+
+
+_TOP_ROWIDS = {}
+
+
+async def _top_rowid(db, fts_table) -> int:
+    """The largest rowid of a full-text index, kept for an immutable database."""
+    if (db.name, fts_table) not in _TOP_ROWIDS or db.is_mutable:
+        top = (await db.execute(f"select rowid from [{fts_table}] order by rowid desc limit 1")).first()
+        _TOP_ROWIDS[(db.name, fts_table)] = top[0] if top else 0
+    return _TOP_ROWIDS[(db.name, fts_table)]
 
 
 def _page_size(request, table_metadata, datasette) -> int:
@@ -253,9 +270,14 @@ def prepare_connection(conn):
 @hookimpl
 def startup(datasette):
     async def count_from_index():
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            cores = os.cpu_count() or 1
+        parts = max(1, min(cores, datasette.setting("num_sql_threads")))
         for db in datasette.databases.values():
             if await db.table_exists("quotes_fts"):
-                db.execute = _counting_from_index(db.execute)
+                db.execute = _counting_from_index(db.execute, parts)
 
     return count_from_index
 
@@ -263,11 +285,11 @@ def startup(datasette):
 COUNTS_KEPT = 4096
 
 
-def _counting_from_index(execute):
+def _counting_from_index(execute, parts):
     counts = OrderedDict()
 
     async def execute_with_index_counts(sql, params=None, **kwargs):
-        index_count, param = _INDEX_COUNTS.get(sql, (None, None))
+        index_count, param, top = _INDEX_COUNTS.get(sql, (None, None, None))
         # The page-reading clause's count is the index count only on the table page, which
         # binds whole numbers for the page's bounds; the same SQL typed on the SQL page binds
         # text and runs as written. (The plain clause's count is the index count anywhere.)
@@ -275,10 +297,31 @@ def _counting_from_index(execute):
             return await execute(sql, params, **kwargs)
         key = (index_count, params[param])
         if key not in counts:
-            counts[key] = await execute(index_count, {param: params[param]}, **kwargs)
+            counts[key] = await _count_in_parts(execute, index_count, param, params[param], top, parts, **kwargs)
             if len(counts) > COUNTS_KEPT:
                 counts.popitem(last=False)
         counts.move_to_end(key)
         return counts[key]
 
     return execute_with_index_counts
+
+
+async def _count_in_parts(execute, index_count, param, value, top, parts, **kwargs):
+    """`index_count` (select count(*) ... match :param) as the sum of its counts over `parts`
+    ranges of rowids up to `top`, each its own query, run at once: FTS5 seeks to the start
+    of a range in each word's list of quotes, and each query runs on a thread of its own,
+    so a count of many matches takes about its time over `parts` on an idle machine."""
+    step = max(1, -(-top // parts))
+    queries = []
+    for part in range(parts):  # the first part from the smallest rowid, the last to the largest
+        sql, bound = index_count, {param: value}
+        if part > 0:
+            sql, bound[f"{param}_after"] = f"{sql} and rowid > :{param}_after", part * step
+        if part < parts - 1:
+            sql, bound[f"{param}_upto"] = f"{sql} and rowid <= :{param}_upto", (part + 1) * step
+        queries.append(execute(sql, bound, **kwargs))
+    counted = await asyncio.gather(*queries, return_exceptions=True)
+    for result in counted:
+        if isinstance(result, BaseException):
+            raise result
+    return Results([(sum(result.first()[0] for result in counted),)], False, counted[0].description)

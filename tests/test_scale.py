@@ -322,3 +322,31 @@ def test_only_search_and_search_column_arguments_search(large, name):
     everything = large.json("/quotes/quotes.json?_size=1")
     data = large.json(f"/quotes/quotes.json?{name}=ba&_size=1")
     assert data["filtered_table_rows_count"] == everything["filtered_table_rows_count"] == 12000
+
+
+@pytest.mark.parametrize("parts", [1, 2, 3, 7])
+def test_a_count_in_parts_is_the_index_count(large, parts):
+    """The count of a search is read from the index in ranges of rowids at once (one a core):
+    their sum is the index's count, for a word in most quotes, a phrase, a rare word and
+    none, whatever the number of ranges."""
+    import asyncio
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("search_plugin", ROOT / "plugins" / "search.py")
+    search = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(search)
+    large.get("/-/versions.json")
+    db = large.datasette.get_database("quotes")
+    conn = sqlite3.connect(large.path)
+    top = conn.execute("select max(id) from quotes").fetchone()[0]
+    common, _ = most_common_term(large.path)
+    rare, _ = term_with_matches(large.path, 1, 30)
+    phrase = conn.execute("select text from quotes where id = ?", [top // 2]).fetchone()[0].split()[2:4]
+    for words in [common, f'"{" ".join(phrase)}"', rare, "nosuchwordzz"]:
+        query = search.fts_query(words)
+        expected = conn.execute("select count(*) from quotes_fts where quotes_fts match ?", [query]).fetchone()[0]
+        counted = large.loop.run_until_complete(search._count_in_parts(
+            db.execute, "select count(*) from [quotes_fts] where [quotes_fts] match :search", "search", query,
+            top, parts))
+        assert counted.first()[0] == expected, (words, parts)
+    assert expected == 0 and top > 10_000
