@@ -4,13 +4,15 @@
 
 Serves the database as `./run serve` does and sends a mix of searches, faceted
 table pages, canned queries, speaker pages and row pages. Reports requests,
-errors (anything but 200) and latency percentiles; the last line is JSON.
+errors (anything but 200, with what the first 20 failed pages said) and latency
+percentiles; the last line is JSON.
 """
 
 import argparse
 import http.client
 import json
 import random
+import re
 import sqlite3
 import sys
 import threading
@@ -50,6 +52,14 @@ def request_mix(database: Path, rng: random.Random) -> list[str]:
     return paths
 
 
+def _first_words(body: bytes) -> str:
+    """What an error page says, briefly: its JSON "error", else the start of its text."""
+    try:
+        return str(json.loads(body).get("error"))[:160]
+    except (ValueError, AttributeError):
+        return " ".join(re.sub(rb"<[^>]*>", b" ", body).decode("utf-8", "replace").split())[:160]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", type=Path, required=True)
@@ -60,7 +70,7 @@ def main():
     args = parser.parse_args()
     paths = request_mix(args.database, random.Random(3))
     server = Server(args.database)
-    latencies, statuses = [], {}
+    latencies, statuses, failed = [], {}, {}
     lock = threading.Lock()
     stop_at = time.perf_counter() + args.seconds
 
@@ -73,14 +83,16 @@ def main():
                 path += f"{'&' if '?' in path else '?'}_load={offset}-{n}"
             start = time.perf_counter()
             try:
-                status, _ = server.get(path, conn)
+                status, body = server.get(path, conn)
             except (OSError, http.client.HTTPException) as error:
-                status = type(error).__name__
+                status, body = type(error).__name__, b""
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
             with lock:
                 latencies.append((time.perf_counter() - start) * 1000)
                 statuses[status] = statuses.get(status, 0) + 1
+                if status != 200 and len(failed) < 20:
+                    failed[path] = f"{status} after {latencies[-1]:.0f} ms: {_first_words(body)}"
             n += 7
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.connections)]
@@ -99,6 +111,8 @@ def main():
         "rps": round(len(latencies) / args.seconds, 1),
         "p50_ms": round(percentile(latencies, 0.5), 1), "p99_ms": round(percentile(latencies, 0.99), 1),
     }
+    for path, what in failed.items():
+        print(f"failed: {path}: {what}")
     print(f"{result['requests']} requests in {args.seconds:.0f} s over {args.connections} connections: "
           f"{errors} errors, p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms")
     print(json.dumps(result))
