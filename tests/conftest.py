@@ -1,7 +1,10 @@
+import socket
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -34,6 +37,32 @@ quotes:
     kind: full
     text: "In order to increase the number of casualties they used cluster munitions,"
 """
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(db_path, log_path, *options):
+    """`python -m quotedb serve` (what `./run serve` ends in) on a free port, its output in
+    `log_path`: (the process, its address) once it answers."""
+    port = free_port()
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "quotedb", "serve", str(db_path), "--port", str(port),
+                                    *options], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(url + "/-/versions.json", timeout=1)
+            return process, url
+        except OSError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(Path(log_path).read_text())
 
 
 def write_records(directory: Path, files: dict) -> Path:

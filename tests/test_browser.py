@@ -4,16 +4,10 @@ Every test fails on an uncaught error, a console error or a response of 400 or a
 Screenshots are saved in test-artifacts/ for a person to look at.
 """
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-
 import pytest
 from playwright.sync_api import sync_playwright
 
-from conftest import ROOT
+from conftest import ROOT, start_server
 
 pytestmark = pytest.mark.browser
 
@@ -25,30 +19,10 @@ CHROMIUM_FLAGS = [
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(seed_db):
+def server(seed_db, tmp_path_factory):
     """`python -m quotedb serve`, the command `./run serve` ends in, on a free port."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "quotedb", "serve", str(seed_db), "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "/-/versions.json", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        raise RuntimeError(process.stdout.read().decode())
+    process, url = start_server(seed_db, tmp_path_factory.mktemp("serve") / "serve.log")
     yield url
     process.terminate()
     process.wait(timeout=10)

@@ -7,21 +7,13 @@ import os
 import signal
 import socket
 import sqlite3
-import subprocess
-import sys
 import time
 import urllib.request
 
 import uvicorn
 
-from conftest import ROOT
+from conftest import start_server
 from quotedb import site
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_connections_accepted_by_the_server_send_at_once():
@@ -58,21 +50,9 @@ def _alive(pid) -> bool:
 
 
 def test_serve_answers_from_two_processes_and_stops_them_all(seed_db, tmp_path):
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     log = tmp_path / "serve.log"
-    with open(log, "wb") as output:
-        process = subprocess.Popen([sys.executable, "-m", "quotedb", "serve", str(seed_db), "--port", str(port),
-                                    "--workers", "2"], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+    process, url = start_server(seed_db, log, "--workers", "2")
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(url + "/-/versions.json", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError(log.read_text())
         workers = [pid for pid, cmdline in _children(process.pid).items() if "spawn_main" in cmdline]
         assert len(workers) == 2, _children(process.pid)
         conn = sqlite3.connect(f"file:{seed_db}?mode=ro", uri=True)

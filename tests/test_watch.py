@@ -2,22 +2,15 @@
 rebuilt and served; a broken one is reported while the last good database stays served."""
 
 import json
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
-from conftest import ARTICLE, ROOT, SPEAKERS, run_build, write_records
+from conftest import ARTICLE, ROOT, SPEAKERS, free_port, run_build, write_records
 
 OLD = "In order to increase the number of casualties they used cluster munitions,"
 NEW = "In order to increase the number of casualties they used cluster bombs,"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def served_texts(url):
