@@ -91,7 +91,7 @@ def main():
             with lock:
                 latencies.append((time.perf_counter() - start) * 1000)
                 statuses[status] = statuses.get(status, 0) + 1
-                if status != 200 and len(failed) < 20:
+                if status != 200 and path not in failed and len(failed) < 20:
                     failed[path] = f"{status} after {latencies[-1]:.0f} ms: {_first_words(body)}"
             n += 7
 
@@ -110,6 +110,7 @@ def main():
         "errors": errors, "statuses": {str(k): v for k, v in statuses.items()},
         "rps": round(len(latencies) / args.seconds, 1),
         "p50_ms": round(percentile(latencies, 0.5), 1), "p99_ms": round(percentile(latencies, 0.99), 1),
+        "failed": failed,
     }
     for path, what in failed.items():
         print(f"failed: {path}: {what}")

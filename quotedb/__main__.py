@@ -45,6 +45,12 @@ def _positive(text) -> int:
     return int(text)
 
 
+def _port(text) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"not a port (0 to 65535): {text!r}")
+    return int(text)
+
+
 def _draft(args) -> int:
     from .drafting import draft_record
     from .loading import InvalidRecords, load_speakers
@@ -72,7 +78,7 @@ def main(argv=None) -> int:
     serve = commands.add_parser("serve", help="serve a built database with Datasette")
     serve.add_argument("database", nargs="?", default="quotes.db")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8001)
+    serve.add_argument("--port", type=_port, default=8001)
     serve.add_argument("--watch", action="store_true",
                        help="rebuild the database when a file under --records changes, and restart")
     serve.add_argument("--records", default="quotes", help="the records --watch rebuilds from (default quotes/)")
@@ -80,7 +86,7 @@ def main(argv=None) -> int:
                        help="the database's precomputed table counts, hash and size (default: beside it, "
                             "quotes.db.inspect.json), written first when missing or made for another build")
     serve.add_argument("--workers", type=_positive, metavar="N",
-                       help="server processes (default: one per core, %d here)" % site.default_workers())
+                       help="server processes (default: one per core this process may use)")
     serve.add_argument("--no-inspect", action="store_true",
                        help="no inspect file: Datasette counts every table on the first request")
     commands.add_parser("settings", help="print the site's settings as datasette options")
@@ -100,11 +106,18 @@ def main(argv=None) -> int:
     elif args.command == "schema":
         write_schemas(args.directory)
     elif args.command == "serve" and args.watch:
-        return site.watch(args.database, args.records, args.host, args.port)
+        return site.watch(args.database, args.records, args.host, args.port, workers=args.workers)
     elif args.command == "serve":
+        from . import serving
+
+        try:
+            serving.check_database(args.database)
+        except ValueError as problem:
+            print(f"python -m quotedb serve: cannot serve {args.database}: {problem}", file=sys.stderr)
+            return 2
         inspect_file = None if args.no_inspect else site.current_inspect_file(args.database, args.inspect_file)
         print("Serving on http://%s:%s/" % (args.host, args.port), file=sys.stderr, flush=True)
-        site.serve(args.database, args.host, args.port, inspect_file, args.workers)
+        return serving.serve(args.database, args.host, args.port, inspect_file, args.workers)
     return 0
 
 

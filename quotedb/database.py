@@ -5,21 +5,18 @@ database (in memory for tests) from articles read one at a time, merging the
 reports of one statement (quotedb/reports.py); `build_database` writes a file atomically.
 """
 
-import ctypes
 import json
 import multiprocessing
 import os
-import signal
 import sqlite3
 import tempfile
-import threading
-import time
 from pathlib import Path
 from typing import Optional
 
 import sqlite_utils
 
 from .loading import InvalidRecords, RecordsReader
+from .processes import end_with
 from .reports import Stage
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
@@ -352,7 +349,7 @@ def _start_fts_build(path: Path, stage_file, speakers):
     parent = os.getpid()
 
     def build():
-        _die_with(parent)
+        end_with(parent)
         conn = sqlite3.connect(path)
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
@@ -372,28 +369,6 @@ def _start_fts_build(path: Path, stage_file, speakers):
     process = multiprocessing.get_context("fork").Process(target=build, daemon=True)
     process.start()
     return process
-
-
-PR_SET_PDEATHSIG = 1
-
-
-def _die_with(parent: int):
-    """End this forked process when the build that started it ends, even when it is
-    killed: the kernel signals it (Linux), or a thread watches for the parent to go."""
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
-    else:
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent was gone before the kernel was asked
-        os._exit(1)
-
-
-def _exit_when_orphaned(parent: int):
-    while os.getppid() == parent:
-        time.sleep(0.1)
-    os._exit(1)
 
 
 def _finish_fts_build(db, process, path: Path):

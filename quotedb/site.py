@@ -1,4 +1,5 @@
-"""How the site is served: one definition used by `./run serve`, the tests and publishing."""
+"""What the site is: one definition of its Datasette (settings, metadata, plugins, templates,
+the inspect file), used by `serve`, the tests and publishing; and `--watch`."""
 
 import json
 import os
@@ -117,63 +118,6 @@ def setting_options() -> list[str]:
     return options
 
 
-SERVE_OPTIONS = "QUOTEDB_SERVE"  # how `serve` tells each server process what to serve
-
-
-def default_workers() -> int:
-    """One server process per core this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def serve(db_path, host="127.0.0.1", port=8001, inspect_file=None, workers=None):
-    """Serve the site as `datasette serve -i` would (the same `Datasette`, settings and
-    uvicorn), in `workers` processes sharing one listening socket: Datasette runs its
-    Python on one core per process, so one process leaves the second core of a
-    two-core machine mostly idle. Each process builds the site from SERVE_OPTIONS."""
-    import secrets
-
-    import uvicorn
-    from uvicorn.supervisors import Multiprocess
-
-    workers = workers or default_workers()
-    os.environ[SERVE_OPTIONS] = json.dumps({
-        "database": str(Path(db_path).resolve()),
-        "inspect_file": str(Path(inspect_file).resolve()) if inspect_file else None,
-        # One secret for every process, so that what one signs (a cookie) the others accept.
-        "secret": os.environ.get("DATASETTE_SECRET") or secrets.token_hex(32),
-    })
-    config = uvicorn.Config("quotedb.site:server_app", factory=True, host=host, port=port,
-                            workers=workers, log_level="info", lifespan="on")
-    listening = listening_socket(config)
-    if workers > 1:
-        Multiprocess(config, sockets=[listening]).run()
-    else:
-        uvicorn.Server(config).run(sockets=[listening])
-
-
-def listening_socket(config):
-    """The socket bound for uvicorn's `config`, with TCP_NODELAY set. uvicorn binds the
-    socket it hands its processes with proto 0, and asyncio then leaves Nagle's algorithm
-    on for every connection accepted on it: each keep-alive request after the first waits
-    about 40 ms for the client's delayed ACK (uvicorn issue #3149). Accepted connections
-    inherit TCP_NODELAY from the listening socket."""
-    import socket
-
-    listening = config.bind_socket()
-    listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return listening
-
-
-def server_app():
-    """The ASGI app of one server process, built from what `serve` put in SERVE_OPTIONS."""
-    options = json.loads(os.environ[SERVE_OPTIONS])
-    inspect = options["inspect_file"] and json.loads(Path(options["inspect_file"]).read_text(encoding="utf-8"))
-    return datasette(options["database"], inspect_data=inspect or None, secret=options["secret"]).app()
-
-
 def _snapshot(records_dir) -> dict:
     """Every file under `records_dir` with its modification time and size."""
     files = {}
@@ -197,12 +141,13 @@ def _stop(server):
         server.wait()
 
 
-def watch(db_path, records_dir, host="127.0.0.1", port=8001, interval=1.0) -> int:
+def watch(db_path, records_dir, host="127.0.0.1", port=8001, interval=1.0, workers=None) -> int:
     """Serve `db_path`; when a file under `records_dir` changes, rebuild it and restart the
     server on the new database. A failed build prints its problems and the server goes on
     with the database it has. Returns when interrupted, or when the server stops by itself.
     The server runs from the repository root (to find quotedb); the build where we are."""
-    serve = [sys.executable, "-m", "quotedb", "serve", str(Path(db_path).resolve()), "--host", host, "--port", str(port)]
+    serve = [sys.executable, "-m", "quotedb", "serve", str(Path(db_path).resolve()), "--host", host, "--port", str(port),
+             *(["--workers", str(workers)] if workers else [])]
     build = [sys.executable, str(ROOT / "build_db.py"), str(records_dir), "--output", str(db_path)]
     # Stop cleanly on SIGTERM too, so that the server below stops with us.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

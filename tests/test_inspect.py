@@ -130,7 +130,9 @@ def test_serve_writes_the_inspect_file_and_passes_it_to_datasette(built, tmp_pat
     copy = tmp_path / "quotes.db"
     shutil.copy(built, copy)
     seen = []
-    monkeypatch.setattr(site, "serve", lambda *arguments: seen.append(arguments))
+    from quotedb import serving
+
+    monkeypatch.setattr(serving, "serve", lambda *arguments: seen.append(arguments) or 0)
     assert command.main(["serve", str(copy), "--port", "8123"]) == 0
     inspect_file = site.inspect_path(copy)
     assert site.inspect_is_current(copy, inspect_file)

@@ -7,19 +7,22 @@ import os
 import signal
 import socket
 import sqlite3
+import subprocess
+import sys
 import time
 import urllib.request
 
+import pytest
 import uvicorn
 
-from conftest import start_server
-from quotedb import site
+from conftest import ROOT, free_port, start_server
+from quotedb import serving
 
 
 def test_connections_accepted_by_the_server_send_at_once():
     """Without TCP_NODELAY on the listening socket, each keep-alive response after the first
     waited about 40 ms for the client's delayed ACK (uvicorn issue #3149)."""
-    listening = site.listening_socket(uvicorn.Config("quotedb.site:server_app", host="127.0.0.1", port=0))
+    listening = serving.listening_socket(uvicorn.Config("quotedb.serving:server_app", host="127.0.0.1", port=0))
     try:
         listening.listen()  # as the server's event loop does
         with socket.create_connection(listening.getsockname()[:2]):
@@ -73,3 +76,57 @@ def test_serve_answers_from_two_processes_and_stops_them_all(seed_db, tmp_path):
         time.sleep(0.1)
     assert not any(_alive(pid) for pid in workers), log.read_text()
     assert "Started server process" in log.read_text()
+
+
+def _gone(pids) -> bool:
+    """Whether every process of `pids` has ended (waiting up to 10 s)."""
+    for _ in range(100):
+        if not any(_alive(pid) for pid in pids):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.parametrize("stop", [signal.SIGHUP, signal.SIGKILL])
+def test_the_workers_end_with_the_server_when_its_terminal_closes_or_it_is_killed(seed_db, tmp_path, stop):
+    """uvicorn's supervisor restarts its workers on SIGHUP: here it stops, as `datasette
+    serve` does. Killed outright, it cannot stop them: they end with it by themselves."""
+    process, url = start_server(seed_db, tmp_path / "serve.log", "--workers", "2")
+    workers = [pid for pid, cmdline in _children(process.pid).items() if "spawn_main" in cmdline]
+    assert len(workers) == 2
+    process.send_signal(stop)
+    process.wait(timeout=20)
+    assert _gone(workers), (tmp_path / "serve.log").read_text()
+    with pytest.raises(OSError):
+        urllib.request.urlopen(url + "/-/versions.json", timeout=2)
+
+
+def test_one_process_stops_on_ctrl_c_without_a_traceback(seed_db, tmp_path):
+    process, url = start_server(seed_db, tmp_path / "serve.log", "--workers", "1")
+    assert not _children(process.pid)
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=20) == 0
+    assert "Traceback" not in (tmp_path / "serve.log").read_text()
+
+
+def _serve(*arguments):
+    return subprocess.run([sys.executable, "-m", "quotedb", "serve", *arguments], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_a_missing_or_broken_database_is_refused_and_never_created(tmp_path):
+    missing = tmp_path / "missing.db"
+    result = _serve(str(missing), "--port", str(free_port()))
+    assert result.returncode == 2 and f"cannot serve {missing}: no such file" in result.stderr
+    assert not missing.exists() and "Traceback" not in result.stderr
+    broken = tmp_path / "broken.db"
+    broken.write_text("not a database\n")
+    result = _serve(str(broken), "--port", str(free_port()), "--workers", "2")
+    assert result.returncode == 2 and f"cannot serve {broken}: file is not a database" in result.stderr
+    assert broken.read_text() == "not a database\n" and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("option, value", [("--port", "99999"), ("--port", "http"), ("--workers", "0")])
+def test_a_bad_port_or_number_of_workers_is_a_usage_error(seed_db, option, value):
+    result = _serve(str(seed_db), option, value)
+    assert result.returncode == 2 and f"argument {option}" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,107 @@
+"""How the site is served: Datasette under uvicorn, in one process per core sharing one
+listening socket (`python -m quotedb serve`, what `./run serve` ends in)."""
+
+import json
+import os
+import secrets
+import socket
+import sqlite3
+from pathlib import Path
+
+import uvicorn
+from uvicorn.config import STARTUP_FAILURE
+from uvicorn.supervisors import Multiprocess
+
+from . import site
+from .processes import end_with
+
+SERVE_OPTIONS = "QUOTEDB_SERVE"  # how `serve` tells each server process what to serve
+
+
+def default_workers() -> int:
+    """One server process per core this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def check_database(db_path):
+    """Raise ValueError saying why, if `db_path` is not a SQLite database to serve (SQLite
+    would create a missing file, and each server process would fail on its own)."""
+    path = Path(db_path)
+    if not path.is_file():
+        raise ValueError("no such file")
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            conn.execute("select count(*) from sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        raise ValueError(str(error)) from None
+
+
+def serve(db_path, host="127.0.0.1", port=8001, inspect_file=None, workers=None) -> int:
+    """Serve the site as `datasette serve -i` would (the same `Datasette`, settings and
+    uvicorn), in `workers` processes sharing one listening socket: Datasette runs its
+    Python on one core per process, so one process leaves the second core of a
+    two-core machine mostly idle. Each process builds the site from SERVE_OPTIONS.
+    Returns the exit status: 0 when stopped, 3 when the site could not start."""
+    workers = workers or default_workers()
+    os.environ[SERVE_OPTIONS] = json.dumps({
+        "database": str(db_path),
+        "inspect_file": str(inspect_file) if inspect_file else None,
+        # One secret for every process, so that what one signs (a cookie) the others accept.
+        "secret": os.environ.get("DATASETTE_SECRET") or secrets.token_hex(32),
+        "parent": os.getpid() if workers > 1 else None,
+    })
+    config = uvicorn.Config("quotedb.serving:server_app", factory=True, host=host, port=port,
+                            workers=workers, log_level="info", lifespan="on")
+    listening = listening_socket(config)
+    if workers > 1:
+        supervisor = Workers(config, sockets=[listening])
+        supervisor.run()
+        return STARTUP_FAILURE if supervisor.failed_to_start() else 0
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[listening])
+    except KeyboardInterrupt:
+        pass
+    return 0 if server.started else STARTUP_FAILURE
+
+
+class Workers(Multiprocess):
+    """uvicorn's supervisor of the worker processes, stopping on SIGHUP and SIGQUIT as
+    `datasette serve` does (uvicorn restarts the workers on SIGHUP and ignores SIGQUIT):
+    closing the terminal stops the server."""
+
+    def handle_hup(self):
+        self.handle_term()
+
+    def handle_quit(self):
+        self.handle_term()
+
+    def failed_to_start(self) -> bool:
+        return any(worker.process.exitcode == STARTUP_FAILURE for worker in self.processes)
+
+
+def listening_socket(config) -> socket.socket:
+    """The socket bound for uvicorn's `config`, with TCP_NODELAY set. uvicorn binds the
+    socket it hands its processes with proto 0, and asyncio then leaves Nagle's algorithm
+    on for every connection accepted on it: each keep-alive request after the first waits
+    about 40 ms for the client's delayed ACK (uvicorn issue #3149). Accepted connections
+    inherit TCP_NODELAY from the listening socket."""
+    listening = config.bind_socket()
+    listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return listening
+
+
+def server_app():
+    """The ASGI app of one server process, built from what `serve` put in SERVE_OPTIONS.
+    A worker process ends with the process that supervises it, even when that is killed."""
+    options = json.loads(os.environ[SERVE_OPTIONS])
+    if options["parent"]:
+        end_with(options["parent"])
+    inspect = options["inspect_file"] and json.loads(Path(options["inspect_file"]).read_text(encoding="utf-8"))
+    return site.datasette(options["database"], inspect_data=inspect or None, secret=options["secret"]).app()
