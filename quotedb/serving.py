@@ -2,10 +2,12 @@
 listening socket (`python -m quotedb serve`, what `./run serve` ends in)."""
 
 import json
+import logging
 import os
 import secrets
 import socket
 import sqlite3
+import sys
 from pathlib import Path
 
 import uvicorn
@@ -99,9 +101,14 @@ def listening_socket(config) -> socket.socket:
 
 def server_app():
     """The ASGI app of one server process, built from what `serve` put in SERVE_OPTIONS.
-    A worker process ends with the process that supervises it, even when that is killed."""
+    A worker process ends with the process that supervises it, even when that is killed;
+    a site that cannot start ends the process with uvicorn's start-up failure status."""
     options = json.loads(os.environ[SERVE_OPTIONS])
     if options["parent"]:
         end_with(options["parent"])
-    inspect = options["inspect_file"] and json.loads(Path(options["inspect_file"]).read_text(encoding="utf-8"))
-    return site.datasette(options["database"], inspect_data=inspect or None, secret=options["secret"]).app()
+    try:
+        inspect = options["inspect_file"] and json.loads(Path(options["inspect_file"]).read_text(encoding="utf-8"))
+        return site.datasette(options["database"], inspect_data=inspect or None, secret=options["secret"]).app()
+    except Exception as error:  # uvicorn's supervisor would start this process again and again
+        logging.getLogger("uvicorn.error").error("The site cannot start: %s: %s", type(error).__name__, error)
+        sys.exit(STARTUP_FAILURE)

@@ -130,3 +130,15 @@ def test_a_missing_or_broken_database_is_refused_and_never_created(tmp_path):
 def test_a_bad_port_or_number_of_workers_is_a_usage_error(seed_db, option, value):
     result = _serve(str(seed_db), option, value)
     assert result.returncode == 2 and f"argument {option}" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_site_that_cannot_start_ends_the_server_with_status_3(seed_db, tmp_path, workers):
+    """Each process builds the site as it starts; if that fails (here its inspect file is
+    gone), the server stops with uvicorn's start-up failure status instead of 0."""
+    code = ("import sys; from quotedb import serving; "
+            f"sys.exit(serving.serve({str(seed_db)!r}, port={free_port()}, "
+            f"inspect_file={str(tmp_path / 'gone.json')!r}, workers={workers}))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 3, result.stderr[-2000:]
+    assert "gone.json" in result.stderr
