@@ -27,9 +27,9 @@ Two things keep it fast at a million quotes without changing what it finds:
   every quote); for a search on its own, `count_from_index` answers that count
   from the index instead (35 ms), the same number, and remembers the last
   COUNTS_KEPT of them (the database never changes), so the next page of a search
-  does not count again. The index counts in parts, one range of ids a core, at
-  once (`_count_in_parts`): a phrase of two common words takes 148 ms in one part
-  at a million quotes.
+  does not count again. The index counts in parts, one range of ids a core (up
+  to `num_sql_threads`), at once (`_count_in_parts`): a phrase of two common words
+  takes 148 ms in one part at a million quotes.
 
 `?_search_<column>=` searches one column of the index; `_search_speaker` searches
 every spelling of the speaker's name (the speaker and aliases columns).

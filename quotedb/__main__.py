@@ -116,7 +116,6 @@ def main(argv=None) -> int:
             print(f"python -m quotedb serve: cannot serve {args.database}: {problem}", file=sys.stderr)
             return 2
         inspect_file = None if args.no_inspect else site.current_inspect_file(args.database, args.inspect_file)
-        print("Serving on http://%s:%s/" % (args.host, args.port), file=sys.stderr, flush=True)
         return serving.serve(args.database, args.host, args.port, inspect_file, args.workers)
     return 0
 

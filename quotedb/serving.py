@@ -29,19 +29,32 @@ def default_workers() -> int:
 
 
 def check_database(db_path):
-    """Raise ValueError saying why, if `db_path` is not a SQLite database to serve (SQLite
-    would create a missing file, and each server process would fail on its own)."""
+    """Raise ValueError saying why, if `db_path` is not a quotedb database Datasette can
+    serve (SQLite would create a missing file, and serve an empty one as an empty site)."""
     path = Path(db_path)
-    if not path.is_file():
+    if not path.exists():
         raise ValueError("no such file")
+    if not path.is_file():
+        raise ValueError("not a file")
+    if any(character in str(path) for character in "%#?"):
+        # Datasette 0.65 opens file:PATH?immutable=1 without escaping the path.
+        raise ValueError("Datasette cannot open a path holding %, # or ?: rename it")
     try:
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
-            conn.execute("select count(*) from sqlite_master").fetchone()
+            tables = {name for (name,) in conn.execute("select name from sqlite_master where type = 'table'")}
         finally:
             conn.close()
     except sqlite3.Error as error:
         raise ValueError(str(error)) from None
+    if "quotes" not in tables:
+        raise ValueError("not a quotedb database (it has no quotes table); build one with build_db.py")
+
+
+def file_identity(db_path) -> list:
+    """What tells one build of the file from another: its inode, size and modification time."""
+    status = os.stat(db_path)
+    return [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns]
 
 
 def serve(db_path, host="127.0.0.1", port=8001, inspect_file=None, workers=None) -> int:
@@ -49,7 +62,8 @@ def serve(db_path, host="127.0.0.1", port=8001, inspect_file=None, workers=None)
     uvicorn), in `workers` processes sharing one listening socket: Datasette runs its
     Python on one core per process, so one process leaves the second core of a
     two-core machine mostly idle. Each process builds the site from SERVE_OPTIONS.
-    Returns the exit status: 0 when stopped, 3 when the site could not start."""
+    Returns 0 when stopped, 3 when the site could not start (with one process, uvicorn
+    ends it by the signal that stopped it, and by SystemExit(3) when the site cannot start)."""
     workers = workers or default_workers()
     os.environ[SERVE_OPTIONS] = json.dumps({
         "database": str(db_path),
@@ -57,6 +71,7 @@ def serve(db_path, host="127.0.0.1", port=8001, inspect_file=None, workers=None)
         # One secret for every process, so that what one signs (a cookie) the others accept.
         "secret": os.environ.get("DATASETTE_SECRET") or secrets.token_hex(32),
         "parent": os.getpid() if workers > 1 else None,
+        "file": file_identity(db_path),
     })
     config = uvicorn.Config("quotedb.serving:server_app", factory=True, host=host, port=port,
                             workers=workers, log_level="info", lifespan="on")
@@ -79,10 +94,12 @@ class Workers(Multiprocess):
     closing the terminal stops the server."""
 
     def handle_hup(self):
-        self.handle_term()
+        logging.getLogger("uvicorn.error").info("Received SIGHUP, exiting.")
+        self.should_exit.set()
 
     def handle_quit(self):
-        self.handle_term()
+        logging.getLogger("uvicorn.error").info("Received SIGQUIT, exiting.")
+        self.should_exit.set()
 
     def failed_to_start(self) -> bool:
         return any(worker.process.exitcode == STARTUP_FAILURE for worker in self.processes)
@@ -102,11 +119,15 @@ def listening_socket(config) -> socket.socket:
 def server_app():
     """The ASGI app of one server process, built from what `serve` put in SERVE_OPTIONS.
     A worker process ends with the process that supervises it, even when that is killed;
-    a site that cannot start ends the process with uvicorn's start-up failure status."""
+    a site that cannot start, or whose file was rebuilt since `serve` began, ends the
+    process with uvicorn's start-up failure status, which stops the server."""
     options = json.loads(os.environ[SERVE_OPTIONS])
     if options["parent"]:
         end_with(options["parent"])
     try:
+        if file_identity(options["database"]) != options["file"]:
+            # A process started again (after a crash) would serve the new build beside the old.
+            raise RuntimeError(f"{options['database']} was rebuilt since the server started: start it again")
         inspect = options["inspect_file"] and json.loads(Path(options["inspect_file"]).read_text(encoding="utf-8"))
         return site.datasette(options["database"], inspect_data=inspect or None, secret=options["secret"]).app()
     except Exception as error:  # uvicorn's supervisor would start this process again and again

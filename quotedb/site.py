@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from .processes import end_with
+
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "metadata.yml"
 SETTINGS = ROOT / "settings.json"
@@ -61,7 +63,7 @@ def inspect_data(db_path) -> dict:
 
     db_path = Path(db_path)
     before = os.stat(db_path)
-    conn = sqlite3.connect(f"file:{db_path}?immutable=1", uri=True)
+    conn = sqlite3.connect(db_path.resolve().as_uri() + "?immutable=1", uri=True)
     try:
         tables = [name for (name,) in conn.execute("select name from sqlite_master where type='table'")]
         counts = {table: conn.execute(f"select count(*) from [{table}]").fetchone()[0] for table in tables}
@@ -82,7 +84,8 @@ def inspect_is_current(db_path, path) -> bool:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         status = os.stat(db_path)
         entry = data[Path(db_path).stem]
-        return entry["size"] == status.st_size and entry.get("mtime_ns") == status.st_mtime_ns
+        return (entry["size"] == status.st_size and entry.get("mtime_ns") == status.st_mtime_ns
+                and isinstance(entry["tables"], dict))
     except (OSError, ValueError, KeyError, TypeError):
         return False
 
@@ -149,11 +152,14 @@ def watch(db_path, records_dir, host="127.0.0.1", port=8001, interval=1.0, worke
     serve = [sys.executable, "-m", "quotedb", "serve", str(Path(db_path).resolve()), "--host", host, "--port", str(port),
              *(["--workers", str(workers)] if workers else [])]
     build = [sys.executable, str(ROOT / "build_db.py"), str(records_dir), "--output", str(db_path)]
-    # Stop cleanly on SIGTERM too, so that the server below stops with us.
+    # Stop cleanly on SIGTERM and SIGHUP (a closed terminal) too, so that the server below
+    # stops with us; killed outright, we take it with us (`end_with`).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGHUP, lambda *_: sys.exit(0))
+    watcher = os.getpid()
     print(f"Watching {records_dir} for changes (checked every {interval:g} s)", file=sys.stderr)
     seen = _snapshot(records_dir)
-    server = subprocess.Popen(serve, cwd=ROOT)
+    server = subprocess.Popen(serve, cwd=ROOT, preexec_fn=lambda: end_with(watcher))
     try:
         while server.poll() is None:
             time.sleep(interval)
@@ -166,7 +172,7 @@ def watch(db_path, records_dir, host="127.0.0.1", port=8001, interval=1.0, worke
                 print(f"Build failed; still serving the previous {db_path}", file=sys.stderr, flush=True)
                 continue
             _stop(server)
-            server = subprocess.Popen(serve, cwd=ROOT)
+            server = subprocess.Popen(serve, cwd=ROOT, preexec_fn=lambda: end_with(watcher))
         return server.returncode
     except KeyboardInterrupt:
         return 0

@@ -329,7 +329,6 @@ def test_a_count_in_parts_is_the_index_count(large, parts):
     """The count of a search is read from the index in ranges of rowids at once (one a core):
     their sum is the index's count, for a word in most quotes, a phrase, a rare word and
     none, whatever the number of ranges."""
-    import asyncio
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("search_plugin", ROOT / "plugins" / "search.py")

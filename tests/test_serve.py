@@ -114,16 +114,48 @@ def _serve(*arguments):
                           capture_output=True, text=True, timeout=60)
 
 
-def test_a_missing_or_broken_database_is_refused_and_never_created(tmp_path):
-    missing = tmp_path / "missing.db"
-    result = _serve(str(missing), "--port", str(free_port()))
-    assert result.returncode == 2 and f"cannot serve {missing}: no such file" in result.stderr
-    assert not missing.exists() and "Traceback" not in result.stderr
-    broken = tmp_path / "broken.db"
-    broken.write_text("not a database\n")
-    result = _serve(str(broken), "--port", str(free_port()), "--workers", "2")
-    assert result.returncode == 2 and f"cannot serve {broken}: file is not a database" in result.stderr
-    assert broken.read_text() == "not a database\n" and "Traceback" not in result.stderr
+@pytest.mark.parametrize("name, content, problem", [
+    ("missing.db", None, "no such file"),
+    ("folder.db", "folder", "not a file"),
+    ("broken.db", b"not a database\n", "file is not a database"),
+    ("empty.db", b"", "not a quotedb database"),
+    ("odd%41.db", "seed", "Datasette cannot open a path holding %, # or ?"),
+])
+def test_a_database_that_cannot_be_served_is_refused_and_left_as_it_was(seed_db, tmp_path, name, content, problem):
+    path = tmp_path / name
+    if content == "folder":
+        path.mkdir()
+    elif content == "seed":
+        path.write_bytes(seed_db.read_bytes())
+    elif content is not None:
+        path.write_bytes(content)
+    before = sorted(tmp_path.iterdir())
+    result = _serve(str(path), "--port", str(free_port()), "--workers", "2")
+    assert result.returncode == 2 and f"cannot serve {path}: {problem}" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(tmp_path.iterdir()) == before  # nothing created beside it (no empty file, no inspect file)
+    if isinstance(content, bytes):
+        assert path.read_bytes() == content
+
+
+def test_a_rebuilt_file_is_never_served_beside_the_old_one(seed_db, tmp_path):
+    """A worker started again (here after being killed) would open the file now at the path:
+    a build that replaced it since the server began stops the server instead."""
+    database = tmp_path / "quotes.db"
+    database.write_bytes(seed_db.read_bytes())
+    log = tmp_path / "serve.log"
+    process, url = start_server(database, log, "--workers", "2")
+    try:
+        rebuilt = tmp_path / "rebuilt.db"
+        rebuilt.write_bytes(seed_db.read_bytes())
+        os.replace(rebuilt, database)  # as build_db.py puts a new build in place
+        worker = next(pid for pid, cmdline in _children(process.pid).items() if "spawn_main" in cmdline)
+        os.kill(worker, signal.SIGKILL)
+        assert process.wait(timeout=60) == 3
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert "was rebuilt since the server started" in log.read_text()
 
 
 @pytest.mark.parametrize("option, value", [("--port", "99999"), ("--port", "http"), ("--workers", "0")])

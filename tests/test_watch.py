@@ -2,10 +2,13 @@
 rebuilt and served; a broken one is reported while the last good database stays served."""
 
 import json
+import signal
 import subprocess
 import sys
 import time
 import urllib.request
+
+import pytest
 
 from conftest import ARTICLE, ROOT, SPEAKERS, free_port, run_build, write_records
 
@@ -59,3 +62,22 @@ def test_serve_watch_rebuilds_on_change_and_keeps_serving_on_a_failed_build(tmp_
         process.terminate()
         process.wait(timeout=20)
     assert served_texts(url) is None  # the server stopped with the watcher
+
+
+@pytest.mark.parametrize("stop", [signal.SIGHUP, signal.SIGKILL])
+def test_the_server_ends_with_the_watcher_when_its_terminal_closes_or_it_is_killed(tmp_path, stop):
+    records = write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "2024/a.yml": ARTICLE})
+    database = tmp_path / "quotes.db"
+    assert run_build(records, "--output", database).returncode == 0
+    port, log = free_port(), tmp_path / "serve.log"
+    url = f"http://127.0.0.1:{port}"
+    with open(log, "w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "quotedb", "serve", str(database), "--watch", "--records", str(records),
+             "--port", str(port), "--workers", "2"], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        wait_until(lambda: served_texts(url) == [OLD], log, "the database served")
+    finally:
+        process.send_signal(stop)
+        process.wait(timeout=20)
+    wait_until(lambda: served_texts(url) is None, log, "the server stopped with the watcher")
