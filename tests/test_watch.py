@@ -35,17 +35,22 @@ def wait_until(condition, log, what):
     raise AssertionError(f"never saw {what}; output:\n{log.read_text()}")
 
 
-def test_serve_watch_rebuilds_on_change_and_keeps_serving_on_a_failed_build(tmp_path):
+def watching(tmp_path, *options):
+    """`serve --watch` over a small records directory, built first: (process, url, log, records)."""
     records = write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "2024/a.yml": ARTICLE})
-    article = records / "2024" / "a.yml"
     database = tmp_path / "quotes.db"
     assert run_build(records, "--output", database).returncode == 0
     port, log = free_port(), tmp_path / "serve.log"
-    url = f"http://127.0.0.1:{port}"
     with open(log, "w") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "quotedb", "serve", str(database), "--watch", "--records", str(records),
-             "--port", str(port)], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+             "--port", str(port), *options], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+    return process, f"http://127.0.0.1:{port}", log, records
+
+
+def test_serve_watch_rebuilds_on_change_and_keeps_serving_on_a_failed_build(tmp_path):
+    process, url, log, records = watching(tmp_path)
+    article = records / "2024" / "a.yml"
     try:
         wait_until(lambda: served_texts(url) == [OLD], log, "the first database served")
 
@@ -66,15 +71,7 @@ def test_serve_watch_rebuilds_on_change_and_keeps_serving_on_a_failed_build(tmp_
 
 @pytest.mark.parametrize("stop", [signal.SIGHUP, signal.SIGKILL])
 def test_the_server_ends_with_the_watcher_when_its_terminal_closes_or_it_is_killed(tmp_path, stop):
-    records = write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "2024/a.yml": ARTICLE})
-    database = tmp_path / "quotes.db"
-    assert run_build(records, "--output", database).returncode == 0
-    port, log = free_port(), tmp_path / "serve.log"
-    url = f"http://127.0.0.1:{port}"
-    with open(log, "w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "quotedb", "serve", str(database), "--watch", "--records", str(records),
-             "--port", str(port), "--workers", "2"], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+    process, url, log, _ = watching(tmp_path, "--workers", "2")
     try:
         wait_until(lambda: served_texts(url) == [OLD], log, "the database served")
     finally:
