@@ -159,7 +159,11 @@ def watch(db_path, records_dir, host="127.0.0.1", port=8001, interval=1.0, worke
     watcher = os.getpid()
     print(f"Watching {records_dir} for changes (checked every {interval:g} s)", file=sys.stderr)
     seen = _snapshot(records_dir)
-    server = subprocess.Popen(serve, cwd=ROOT, preexec_fn=lambda: end_with(watcher))
+
+    def start_server():
+        return subprocess.Popen(serve, cwd=ROOT, preexec_fn=lambda: end_with(watcher))
+
+    server = start_server()
     try:
         while server.poll() is None:
             time.sleep(interval)
@@ -172,7 +176,7 @@ def watch(db_path, records_dir, host="127.0.0.1", port=8001, interval=1.0, worke
                 print(f"Build failed; still serving the previous {db_path}", file=sys.stderr, flush=True)
                 continue
             _stop(server)
-            server = subprocess.Popen(serve, cwd=ROOT, preexec_fn=lambda: end_with(watcher))
+            server = start_server()
         return server.returncode
     except KeyboardInterrupt:
         return 0

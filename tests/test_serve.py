@@ -52,11 +52,25 @@ def _alive(pid) -> bool:
     return True
 
 
+def _gone(pids) -> bool:
+    """Whether every process of `pids` has ended (waiting up to 10 s)."""
+    for _ in range(100):
+        if not any(_alive(pid) for pid in pids):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _workers(process) -> list:
+    """The server processes `serve` started (not multiprocessing's resource tracker)."""
+    return [pid for pid, cmdline in _children(process.pid).items() if "spawn_main" in cmdline]
+
+
 def test_serve_answers_from_two_processes_and_stops_them_all(seed_db, tmp_path):
     log = tmp_path / "serve.log"
     process, url = start_server(seed_db, log, "--workers", "2")
     try:
-        workers = [pid for pid, cmdline in _children(process.pid).items() if "spawn_main" in cmdline]
+        workers = _workers(process)
         assert len(workers) == 2, _children(process.pid)
         conn = sqlite3.connect(f"file:{seed_db}?mode=ro", uri=True)
         expected = [row[0] for row in conn.execute(
@@ -70,21 +84,8 @@ def test_serve_answers_from_two_processes_and_stops_them_all(seed_db, tmp_path):
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=20)
-    for _ in range(100):
-        if not any(_alive(pid) for pid in workers):
-            break
-        time.sleep(0.1)
-    assert not any(_alive(pid) for pid in workers), log.read_text()
+    assert _gone(workers), log.read_text()
     assert "Started server process" in log.read_text()
-
-
-def _gone(pids) -> bool:
-    """Whether every process of `pids` has ended (waiting up to 10 s)."""
-    for _ in range(100):
-        if not any(_alive(pid) for pid in pids):
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.mark.parametrize("stop", [signal.SIGHUP, signal.SIGKILL])
@@ -92,7 +93,7 @@ def test_the_workers_end_with_the_server_when_its_terminal_closes_or_it_is_kille
     """uvicorn's supervisor restarts its workers on SIGHUP: here it stops, as `datasette
     serve` does. Killed outright, it cannot stop them: they end with it by themselves."""
     process, url = start_server(seed_db, tmp_path / "serve.log", "--workers", "2")
-    workers = [pid for pid, cmdline in _children(process.pid).items() if "spawn_main" in cmdline]
+    workers = _workers(process)
     assert len(workers) == 2
     process.send_signal(stop)
     process.wait(timeout=20)
@@ -149,7 +150,7 @@ def test_a_rebuilt_file_is_never_served_beside_the_old_one(seed_db, tmp_path):
         rebuilt = tmp_path / "rebuilt.db"
         rebuilt.write_bytes(seed_db.read_bytes())
         os.replace(rebuilt, database)  # as build_db.py puts a new build in place
-        worker = next(pid for pid, cmdline in _children(process.pid).items() if "spawn_main" in cmdline)
+        worker = _workers(process)[0]
         os.kill(worker, signal.SIGKILL)
         assert process.wait(timeout=60) == 3
     finally:
