@@ -4,7 +4,7 @@ import argparse
 import sqlite3
 import sys
 
-from .database import build_database
+from .database import BuildFailed, build_database
 from .loading import InvalidRecords, RecordsReader
 
 
@@ -31,6 +31,9 @@ def main(argv=None) -> int:
             + ("nothing written." if not args.check else "records are not valid."),
             file=sys.stderr,
         )
+        return 1
+    except BuildFailed as error:
+        print(f"{args.output}: the build failed, nothing written: {error}", file=sys.stderr)
         return 1
     except (OSError, sqlite3.Error) as error:
         reason = getattr(error, "strerror", None) or error

@@ -32,6 +32,9 @@ QUOTES_FTS = f"""CREATE VIRTUAL TABLE quotes_fts USING fts5(
 FTS_SHADOW_TABLES = ["quotes_fts_data", "quotes_fts_idx", "quotes_fts_docsize", "quotes_fts_config"]
 # From this many quotes on, a second process builds the full-text index meanwhile.
 PARALLEL_FTS_FROM = 50_000
+# From this many bytes of records on, one process a core reads, checks and stages a share of them.
+PARALLEL_STAGE_FROM = 8 << 20
+MAX_SHARES = 8
 
 # What a quote is found by besides its words: the words as spoken, and the wordings
 # of reports linked to it as variants (`same_as`), in the order they were read.
@@ -266,23 +269,27 @@ def create_schema(db: sqlite_utils.Database):
 
 def populate(
     db: sqlite_utils.Database, speakers, articles, stage_file=":memory:", fts_file: Optional[Path] = None,
-    check_only=False, refused_articles=frozenset(),
+    check_only=False, refused_articles=frozenset(), staged_elsewhere=(),
 ):
     """Create the schema and insert the articles' quotes, merged; ids depend only on
     the records. Returns (problems, warnings) found merging; with problems, the
     database is left unfinished, to be thrown away.
 
-    The reports are staged in `stage_file`. With `fts_file`, and enough quotes, the
-    full-text index is built there by a second process while this one writes the
-    rows and indexes, then copied in. With `check_only`, it stops once the reports are
-    merged: every problem is known by then. `refused_articles` (filled while `articles`
-    is read): ids of articles left out for problems of their own.
+    The reports are staged in `stage_file`; `staged_elsewhere`, stage files of later
+    shares of the corpus that other processes staged, are taken in after `articles`.
+    With `fts_file`, and enough quotes, the full-text index is built there by a second
+    process while this one writes the rows and indexes, then copied in. With
+    `check_only`, it stops once the reports are merged: every problem is known by then.
+    `refused_articles` (filled while the articles are read): ids of articles left out
+    for problems of their own.
     """
     create_schema(db)
     stage = Stage(db.conn, stage_file)
     with db.conn:
         for source in articles:
             stage.add(source)
+    for location in staged_elsewhere:
+        stage.take(location)
     with db.conn:
         problems, warnings = stage.merge(refused_articles)
     if problems or check_only:
@@ -337,6 +344,10 @@ def populate(
     return [], warnings
 
 
+class BuildFailed(Exception):
+    """A process of the build stopped before it was done (killed, or out of memory)."""
+
+
 def _aliases(speaker) -> str:
     return json.dumps(speaker.aliases, ensure_ascii=False)
 
@@ -375,7 +386,7 @@ def _finish_fts_build(db, process, path: Path):
     """Wait for the index and copy its tables into the database being built."""
     process.join()
     if process.exitcode != 0:
-        raise RuntimeError(f"building the full-text index failed (exit code {process.exitcode})")
+        raise BuildFailed(f"building the full-text index failed (exit code {process.exitcode})")
     db.execute("ATTACH DATABASE ? AS fts_build", [str(path)])
     with db.conn:
         for table in FTS_SHADOW_TABLES:
@@ -385,13 +396,15 @@ def _finish_fts_build(db, process, path: Path):
     path.unlink()
 
 
-def build_database(reader: RecordsReader, path: Optional[Path]) -> tuple[list, dict]:
+def build_database(reader: RecordsReader, path: Optional[Path], shares: Optional[int] = None) -> tuple[list, dict]:
     """Read, check and build every record of `reader`, into a temporary file beside
     `path`, then rename it into place; with `path` None (a check), into a temporary
     file that is then deleted. Returns the warnings and what was built (counts);
     raises InvalidRecords with every problem found, and then writes nothing.
 
-    A reader (or a build killed half way) never sees a half-written database.
+    The records are read in `shares` at once, one process each (by default one a core
+    for a large corpus, see `_share_count`). A reader (or a build killed half way)
+    never sees a half-written database.
     """
     keep = path is not None
     path = Path(path) if keep else Path(tempfile.gettempdir()) / "quotedb-check.db"
@@ -399,6 +412,7 @@ def build_database(reader: RecordsReader, path: Optional[Path]) -> tuple[list, d
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     stage_file = path.with_name(f"{path.name}.{os.getpid()}-stage.tmp")
     index_file = path.with_name(f"{path.name}.{os.getpid()}-fts.tmp")
+    sharing = []  # (process, its pipe, its stage file) for each share after the first
     try:
         if reader.speakers is None:  # nothing can be checked against the registry: read for problems only
             for _ in reader.articles():
@@ -407,8 +421,13 @@ def build_database(reader: RecordsReader, path: Optional[Path]) -> tuple[list, d
         db = sqlite_utils.Database(temporary, recreate=True)
         db.execute("PRAGMA journal_mode = OFF")  # the file is thrown away on failure
         db.execute("PRAGMA synchronous = OFF")
+        parts = reader.shares(shares or _share_count(reader))
+        for place, share in enumerate(parts[1:], start=1):
+            share_file = path.with_name(f"{path.name}.{os.getpid()}-stage{place}.tmp")
+            sharing.append(_start_share(reader, share, share_file, place))
         problems, warnings = populate(
-            db, reader.speakers, reader.articles(), stage_file, index_file, not keep, reader.refused_articles
+            db, reader.speakers, reader.articles(parts[0]), stage_file, index_file, not keep,
+            reader.refused_articles, _shares_staged(sharing, reader),
         )
         if reader.problems or problems:
             raise InvalidRecords(reader.problems + problems)
@@ -427,8 +446,65 @@ def build_database(reader: RecordsReader, path: Optional[Path]) -> tuple[list, d
             os.replace(temporary, path)
         return sorted(reader.warnings + warnings), counts
     finally:
+        for process, _, share_file in sharing:
+            if process.is_alive():
+                process.terminate()
+                process.join()
+            share_file.unlink(missing_ok=True)
         for leftover in (temporary, stage_file, index_file):
             leftover.unlink(missing_ok=True)
+
+
+def _share_count(reader: RecordsReader) -> int:
+    """One share a core for a corpus of PARALLEL_STAGE_FROM bytes or more, else one."""
+    if reader.size() < PARALLEL_STAGE_FROM:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_SHARES))
+
+
+def _start_share(reader: RecordsReader, share, location: Path, place: int):
+    """Read, check and stage one share of the records in `location`, in a forked process
+    (which reads no file the others read). What it found that is wrong is sent back
+    through a pipe once it is done."""
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    parent = os.getpid()
+
+    def stage_share():
+        end_with(parent)
+        problems, warnings, refused = len(reader.problems), len(reader.warnings), set(reader.refused_articles)
+        conn = sqlite3.connect(":memory:")
+        stage = Stage(conn, location, place)
+        with conn:
+            for source in reader.articles(share):
+                stage.add(source)
+        conn.close()
+        sending.send((reader.problems[problems:], reader.warnings[warnings:], reader.refused_articles - refused))
+
+    process = multiprocessing.get_context("fork").Process(target=stage_share, daemon=True)
+    process.start()
+    sending.close()
+    return process, receiving, location
+
+
+def _shares_staged(sharing, reader: RecordsReader):
+    """Each share's stage file, in order, once its process is done; what it found wrong
+    is added to the reader's."""
+    for process, receiving, location in sharing:
+        try:
+            problems, warnings, refused = receiving.recv()
+        except EOFError:
+            problems = None
+        process.join()
+        if problems is None or process.exitcode != 0:
+            raise BuildFailed(f"reading a share of the records failed (exit code {process.exitcode})")
+        reader.problems.extend(problems)
+        reader.warnings.extend(warnings)
+        reader.refused_articles.update(refused)
+        yield location
 
 
 def _remove_stale_temporaries(path: Path):

@@ -65,6 +65,16 @@ class Records:
     warnings: list[Problem] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Part:
+    """What one share of a build reads of a record file: the whole of a YAML file, or
+    the lines of a JSON lines file that begin at a byte in [start, end)."""
+
+    path: Path
+    start: int = 0
+    end: Optional[int] = None  # None: to the end of the file
+
+
 class RecordsReader:
     """A records directory read file by file, so a corpus is never held in memory.
 
@@ -72,7 +82,8 @@ class RecordsReader:
     valid article once its file is read and checked on its own. Every problem and
     warning found is kept in `problems` and `warnings`. What needs the whole corpus
     (the same quote in several articles, duplicate article ids) is checked as the
-    database is built (quotedb/reports.py).
+    database is built (quotedb/reports.py). `shares(n)` cuts the corpus into n parts
+    of about equal size, in reading order, for n processes to read at once.
     """
 
     def __init__(self, records_dir):
@@ -80,14 +91,53 @@ class RecordsReader:
         self.problems, self.warnings = [], []
         self.refused_articles = set()  # ids of the articles left out for their problems
         self.speakers = None
+        self._paths = None
         if not self.records_dir.is_dir():
             self.problems.append(Problem(str(records_dir), 1, "", "no such records directory"))
             return
         self.speakers = _load_speakers(self.records_dir / SPEAKERS_FILE, self.problems)
 
-    def articles(self):
+    def record_paths(self) -> list[Path]:
+        """Every record file, in reading order (listed once: what is left out is said once)."""
+        if self._paths is None:
+            found = self.records_dir.is_dir()
+            self._paths = _record_paths(self.records_dir, self.problems, self.warnings) if found else []
+        return self._paths
+
+    def size(self) -> int:
+        """The bytes of every record file."""
+        return sum(_size(path) for path in self.record_paths())
+
+    def shares(self, count: int) -> list[list[Part]]:
+        """The record files as `count` shares of about equal size, each a list of parts, in
+        reading order: a JSON lines file may be cut between two lines, a YAML file never is."""
+        paths = self.record_paths()
+        sizes = [_size(path) for path in paths]
+        total = sum(sizes)
+        bounds = [total * k // count for k in range(1, count)]
+        shares, k, offset = [[] for _ in range(count)], 0, 0
+        for path, size in zip(paths, sizes):
+            start = 0
+            if path.suffix == ".jsonl":
+                while k < count - 1 and bounds[k] < offset + size:  # a share ends inside this file
+                    cut = bounds[k] - offset
+                    if cut > start:
+                        shares[k].append(Part(path, start, cut))
+                        start = cut
+                    k += 1
+                shares[k].append(Part(path, start))
+            else:
+                shares[k].append(Part(path))
+                while k < count - 1 and bounds[k] < offset + size:
+                    k += 1
+            offset += size
+        return shares
+
+    def articles(self, share=None):
+        """Each valid article of the corpus, or of one of its `shares`."""
         if not self.records_dir.is_dir():
             return
+        parts = share if share is not None else [Part(path) for path in self.record_paths()]
         # A corpus means millions of new objects and few cycles; the cyclic collector
         # would rescan them again and again.
         gc.disable()
@@ -95,9 +145,10 @@ class RecordsReader:
             index = SpeakerIndex(self.speakers) if self.speakers is not None else None
             # Quotes are checked against the registry as they are validated, with their other fields.
             context = {"speakers": index} if index is not None else None
-            for path in _record_paths(self.records_dir, self.problems, self.warnings):
+            for part in parts:
+                path = part.path
                 if path.suffix == ".jsonl":
-                    loaded = _load_article_lines(path, self.records_dir, self.problems, context, self.refused_articles)
+                    loaded = _load_article_lines(part, self.records_dir, self.problems, context, self.refused_articles)
                 else:
                     loaded = [_load_article(path, self.records_dir, self.problems, self.warnings, context)]
                 for source in loaded:
@@ -112,6 +163,13 @@ class RecordsReader:
                         self.refused_articles.add(source.id)
         finally:
             gc.enable()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # reported when the file is read
+        return 0
 
 
 def load_records(records_dir) -> Records:
@@ -320,20 +378,42 @@ def _read_archive(path: Path, problems) -> Optional[str]:
         return None
 
 
-def _load_article_lines(path: Path, records_dir: Path, problems, context, refused):
-    """Articles from a JSON lines file, one per line; problems located by line."""
+def _load_article_lines(part: Part, records_dir: Path, problems, context, refused):
+    """Articles from (part of) a JSON lines file, one per line; problems located by line."""
+    path = part.path
     record_file = path.relative_to(records_dir).as_posix()
     try:
         handle = _open_regular(path)
     except OSError as error:
-        problems.append(Problem(str(path), 0, "", f"cannot read the file: {_reason(error)}"))
+        if part.start == 0:  # said once, by the share that reads the file's beginning
+            problems.append(Problem(str(path), 0, "", f"cannot read the file: {_reason(error)}"))
         return
     with handle:
-        yield from _parse_lines(handle, path, record_file, problems, context, refused)
+        yield from _parse_lines(_numbered_lines(handle, part), path, record_file, problems, context, refused)
 
 
-def _parse_lines(handle, path, record_file, problems, context, refused):
-    for number, raw in enumerate(handle, start=1):
+def _numbered_lines(handle, part: Part):
+    """(line number, line) for each line of the file that begins in [part.start, part.end)."""
+    number, at = 1, 0
+    if part.start > 0:
+        while at < part.start - 1:  # the lines before the part, counted
+            block = handle.read(min(1 << 20, part.start - 1 - at))
+            if not block:
+                return
+            number += block.count(b"\n")
+            at += len(block)
+        if handle.read(1) != b"\n":
+            handle.readline()  # a line that began before the part: the share before reads it
+        number, at = number + 1, handle.tell()
+    for raw in handle:
+        if part.end is not None and at >= part.end:
+            return
+        yield number, raw
+        number, at = number + 1, at + len(raw)
+
+
+def _parse_lines(lines, path, record_file, problems, context, refused):
+    for number, raw in lines:
         if not raw.strip():
             continue
         data = None

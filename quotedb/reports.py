@@ -95,25 +95,31 @@ def _number(key: tuple) -> int:
     return hash(key)
 
 
-class Stage:
-    """The reports of a corpus, staged for merging."""
+# A share of the corpus staged by another process numbers its articles and reports from
+# its place times this, so that numbers follow the reading order once its stage is taken in.
+SHARE_NUMBERS = 10**10
 
-    def __init__(self, conn, location=":memory:"):
+
+class Stage:
+    """The reports of a corpus, staged for merging. `share`: the place of the share of
+    the corpus this stage holds, when other processes stage the others (see `take`)."""
+
+    def __init__(self, conn, location=":memory:", share=0):
         self.conn = conn
         conn.execute("ATTACH DATABASE ? AS stage", [str(location)])
         conn.execute("PRAGMA stage.journal_mode = OFF")
         conn.execute("PRAGMA stage.synchronous = OFF")
-        conn.execute(f"PRAGMA stage.cache_size = -{STAGE_CACHE_KB}")
         conn.executescript(STAGING_SCHEMA)
-        self.reports = 0
+        self.articles = self.reports = share * SHARE_NUMBERS
 
     def add(self, source: SourceArticle):
         article = source.article
         outlet = _name(article.outlet)
         published = article.published.isoformat()
+        self.articles += 1
         self.conn.execute(
-            "INSERT INTO stage.articles VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (source.id, article.title, outlet, article.author, published, article.url,
+            "INSERT INTO stage.articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (self.articles, source.id, article.title, outlet, article.author, published, article.url,
              article.language, source.record_file, source.path, source.line),
         )
         rows = []
@@ -138,11 +144,22 @@ class Stage:
             ))
         self.conn.executemany(f"INSERT INTO stage.reports VALUES ({', '.join('?' * 27)})", rows)
 
+    def take(self, location):
+        """Add the articles and reports another process staged in `location` (a later share)."""
+        self.conn.execute("ATTACH DATABASE ? AS share", [str(location)])
+        try:
+            with self.conn:
+                for table in ("articles", "reports"):
+                    self.conn.execute(f"INSERT INTO stage.{table} SELECT * FROM share.{table} ORDER BY n")
+        finally:
+            self.conn.execute("DETACH DATABASE share")
+
     def merge(self, refused_articles=frozenset()) -> tuple[list, list]:
         """Group the reports into quotes (`stage.grouped`); returns (problems, warnings).
         `refused_articles`: ids of articles left out for problems of their own, which a
         `same_as` naming them is not blamed for."""
         conn = self.conn
+        conn.execute(f"PRAGMA stage.cache_size = -{STAGE_CACHE_KB}")
         problems = list(self._duplicate_articles())
         # Everything grouping reads, in the index: the reports are read in its order, not the table's.
         conn.execute(

@@ -1,9 +1,14 @@
 """The build: schema, full-text search, foreign keys, determinism, atomic replace."""
 
+import json
+import os
 import sqlite3
+import tempfile
+from pathlib import Path
 
 import pytest
 import sqlite_utils
+from hypothesis import given, settings, strategies as st
 
 from quotedb.database import populate
 from quotedb.loading import load_records
@@ -140,9 +145,10 @@ def test_the_index_built_in_a_second_process_is_the_same(tmp_path, monkeypatch):
 
 
 def test_the_streaming_build_gives_what_an_in_memory_build_gives(tmp_path, monkeypatch):
-    """A 20k-quote corpus whose quotes average 1.3 reports: built file by file through the
-    on-disk stage, with the index made by a second process, it has the same rows in every
-    table, the same ids and the same search results as when built in memory, serially."""
+    """A 20k-quote corpus whose quotes average 1.3 reports: read in three shares by three
+    processes, built through the on-disk stage, with the index made by another process,
+    it has the same rows in every table, the same ids and the same search results as when
+    built in memory, serially."""
     import sys
 
     from quotedb import database
@@ -153,7 +159,7 @@ def test_the_streaming_build_gives_what_an_in_memory_build_gives(tmp_path, monke
 
     write_corpus(tmp_path / "records", 20000, reports=1.3)
     monkeypatch.setattr(database, "PARALLEL_FTS_FROM", 1)
-    warnings, counts = database.build_database(RecordsReader(tmp_path / "records"), tmp_path / "streamed.db")
+    warnings, counts = database.build_database(RecordsReader(tmp_path / "records"), tmp_path / "streamed.db", shares=3)
     assert counts["quotes"] == 20000 and 24000 < counts["appearances"] < 28000
     streamed = sqlite3.connect(tmp_path / "streamed.db")
     in_memory = sqlite_utils.Database(memory=True)
@@ -169,3 +175,122 @@ def test_the_streaming_build_gives_what_an_in_memory_build_gives(tmp_path, monke
         query = "select rowid, highlight(quotes_fts, 0, '[', ']') from quotes_fts where quotes_fts match ? order by rank"
         from_stream = streamed.execute(query, [words]).fetchall()
         assert from_stream == in_memory.execute(query, [words]).fetchall() and from_stream != [], words
+
+
+def _shared_out_corpus(directory):
+    """Records that give problems and warnings all along the files: YAML articles and a
+    JSON lines file, with a bad first line, bad lines further on, a quote that names a
+    refused article with same_as, and texts YAML cuts at a comment."""
+    cut = ARTICLE.replace('text: "In order', 'text: In order').replace("munitions,\"", "munitions # a comment")
+    line = {"article": {"title": "A line", "outlet": "Test Outlet", "published": "2024-01-07"},
+            "quotes": [{"speaker": "vassily-nebenzia", "kind": "full", "said": "2023-12-31"}]}
+    lines = []
+    for number in range(1, 301):
+        record = json.loads(json.dumps(line))
+        record["id"] = f"line-{number:03d}"
+        record["quotes"][0]["text"] = f"Words number {number} of many."
+        if number == 150:
+            record["quotes"][0]["same_as"] = {"article": "line-299", "starts": "Words number 299"}
+        if number in (1, 77, 151, 299):
+            record["quotes"][0]["kind"] = "fulll"
+        lines.append("{not json" if number == 210 else json.dumps(record))
+    files = {"speakers.yml": SPEAKERS, "articles.jsonl": "\n".join(lines) + "\n"}
+    for name in ("a", "c", "z"):
+        files[f"{name}-cut.yml"] = cut
+    files["b-bad.yml"] = ARTICLE.replace("kind: full", "kind: ful")
+    files["d/e.yaml"] = ARTICLE.replace("2023-12-31", "2024-02-01")  # said after it was published
+    return write_records(directory, files)
+
+
+@pytest.mark.parametrize("shares", [2, 3, 5, 9])
+def test_problems_and_warnings_read_in_shares_are_those_read_at_once(tmp_path, shares):
+    """However the records are shared out, every problem is found once, at its line."""
+    from quotedb import database
+    from quotedb.loading import InvalidRecords, RecordsReader
+
+    records = _shared_out_corpus(tmp_path / "records")
+    found = []
+    for count in (1, shares):
+        with pytest.raises(InvalidRecords) as invalid:
+            database.build_database(RecordsReader(records), tmp_path / f"quotes-{count}.db", shares=count)
+        found.append([str(problem) for problem in invalid.value.problems])
+    assert found[0] == found[1]
+    jsonl = f"{records}/articles.jsonl"
+    for expected in (f"{jsonl}:1: quotes[0].kind", f"{jsonl}:77: quotes[0].kind", f"{jsonl}:210: JSON syntax",
+                     f"{jsonl}:151: quotes[0].kind", f"{jsonl}:299: quotes[0].kind", f"{records}/b-bad.yml:9: kind",
+                     f"{records}/d/e.yaml:6: said"):
+        assert sum(problem.startswith(expected) for problem in found[1]) == 1, expected
+    assert len(found[1]) == 7  # line 150's same_as names line 299, refused for its own problem: not blamed
+    assert not list(tmp_path.glob("quotes-*"))
+
+    for name in ("articles.jsonl", "b-bad.yml", "d/e.yaml"):
+        (records / name).unlink()
+    built = []
+    for count in (1, shares):
+        warnings, _ = database.build_database(RecordsReader(records), tmp_path / f"quotes-{count}.db", shares=count)
+        conn = sqlite3.connect(tmp_path / f"quotes-{count}.db")
+        built.append(([str(w) for w in warnings], conn.execute("select * from appearances order by id").fetchall()))
+    assert built[0] == built[1]
+    assert [w.split(":")[0] for w in built[1][0]] == [f"{records}/{name}-cut.yml" for name in ("a", "c", "z")]
+
+
+def test_a_share_that_fails_fails_the_build(tmp_path, monkeypatch, capsys):
+    """A process reading a share that stops (killed, out of memory) stops the build: a clear
+    error, nothing written, no file left beside the database."""
+    from quotedb import build, database, reports
+    from quotedb.loading import RecordsReader
+
+    records = _shared_out_corpus(tmp_path / "records")
+    (records / "b-bad.yml").unlink()
+    (records / "d/e.yaml").unlink()
+    (records / "articles.jsonl").unlink()
+    added = reports.Stage.add
+
+    def dies_in_a_later_share(stage, source):
+        if stage.reports >= reports.SHARE_NUMBERS:
+            os._exit(9)
+        added(stage, source)
+
+    monkeypatch.setattr(reports.Stage, "add", dies_in_a_later_share)
+    monkeypatch.setattr(database, "_share_count", lambda reader: 2)  # the command line on a large corpus
+    assert build.main([str(records), "--output", str(tmp_path / "quotes.db")]) == 1
+    assert capsys.readouterr().err == (f"{tmp_path / 'quotes.db'}: the build failed, nothing written: "
+                                       "reading a share of the records failed (exit code 9)\n")
+    assert list(tmp_path.iterdir()) == [records]
+    monkeypatch.setattr(reports.Stage, "add", added)
+    database.build_database(RecordsReader(records), tmp_path / "quotes.db", shares=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["quotes.db", "records"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    files=st.lists(st.one_of(
+        st.just("yml"),
+        st.lists(st.text(alphabet="ab\r{}", max_size=12), max_size=12),  # the lines of a JSON lines file
+    ), min_size=1, max_size=6),
+    count=st.integers(1, 7),
+)
+def test_shares_hold_every_file_and_line_once_in_order(files, count):
+    from quotedb.loading import RecordsReader, _numbered_lines
+
+    with tempfile.TemporaryDirectory() as directory:
+        directory = Path(directory)
+        expected = []
+        for i, lines in enumerate(files):
+            if lines == "yml":
+                (directory / f"{i}.yml").write_text("article: {}\n" * (i + 1))
+                expected.append((f"{i}.yml", None, None))
+            else:
+                (directory / f"{i}.jsonl").write_bytes("".join(line + "\n" for line in lines).encode())
+                expected.extend((f"{i}.jsonl", number, line.encode() + b"\n") for number, line in enumerate(lines, 1))
+        shares = RecordsReader(directory).shares(count)
+        assert len(shares) == count
+        read = []
+        for share in shares:
+            for part in share:
+                if part.path.suffix == ".yml":
+                    read.append((part.path.name, None, None))
+                    continue
+                with open(part.path, "rb") as handle:
+                    read.extend((part.path.name, number, raw) for number, raw in _numbered_lines(handle, part))
+        assert read == expected
