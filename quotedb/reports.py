@@ -59,13 +59,13 @@ FROM (
         -- the same in every report of a quote, but for reports linked with same_as
         max(text_key) AS text_key, max(head_key) AS head_key, max(tail_key) AS tail_key,
         min(text_key) != max(text_key) AS variants,
-        count(*) > 1 AND (count(DISTINCT said) > 1 OR count(DISTINCT venue) > 1
-            OR count(DISTINCT kind) > 1 OR count(DISTINCT language) > 1
-            OR count(DISTINCT translated_from) > 1 OR count(DISTINCT original_text) > 1) AS disagree
+        -- reports giving two values of a fact (min and max pass over the reports that leave it out)
+        ifnull(min(said) != max(said) OR min(venue) != max(venue) OR min(kind) != max(kind)
+            OR min(language) != max(language) OR min(translated_from) != max(translated_from)
+            OR min(original_text) != max(original_text), 0) AS disagree
     FROM stage.reports GROUP BY group_key
 )
 ORDER BY coalesce(said, ''), first_key;
-CREATE UNIQUE INDEX stage.grouped_key ON grouped (group_key);
 """
 
 # Language belongs to the words: a variant linked with same_as may be another language
