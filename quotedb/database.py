@@ -491,8 +491,8 @@ def _start_share(reader: RecordsReader, share, location: Path, place: int):
 
 
 def _shares_staged(sharing, reader: RecordsReader):
-    """Each share's stage file, in order, once its process is done; what it found wrong
-    is added to the reader's."""
+    """Each share's stage file, in order, once its process is done, deleted once taken in;
+    what it found wrong is added to the reader's."""
     for process, receiving, location in sharing:
         try:
             problems, warnings, refused = receiving.recv()
@@ -505,6 +505,7 @@ def _shares_staged(sharing, reader: RecordsReader):
         reader.warnings.extend(warnings)
         reader.refused_articles.update(refused)
         yield location
+        location.unlink()  # taken in: its disk is free for what follows
 
 
 def _remove_stale_temporaries(path: Path):
