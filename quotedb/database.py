@@ -16,7 +16,7 @@ from typing import Optional
 import sqlite_utils
 
 from .loading import InvalidRecords, RecordsReader
-from .processes import end_with
+from .processes import cores, end_with
 from .reports import Stage
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
@@ -459,11 +459,7 @@ def _share_count(reader: RecordsReader) -> int:
     """One share a core for a corpus of PARALLEL_STAGE_FROM bytes or more, else one."""
     if reader.size() < PARALLEL_STAGE_FROM:
         return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_SHARES))
+    return min(cores(), MAX_SHARES)
 
 
 def _start_share(reader: RecordsReader, share, location: Path, place: int):

@@ -15,17 +15,9 @@ from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors import Multiprocess
 
 from . import site
-from .processes import end_with
+from .processes import cores, end_with
 
 SERVE_OPTIONS = "QUOTEDB_SERVE"  # how `serve` tells each server process what to serve
-
-
-def default_workers() -> int:
-    """One server process per core this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def check_database(db_path):
@@ -64,7 +56,7 @@ def serve(db_path, host="127.0.0.1", port=8001, inspect_file=None, workers=None)
     two-core machine mostly idle. Each process builds the site from SERVE_OPTIONS.
     Returns 0 when stopped, 3 when the site could not start (with one process, uvicorn
     ends it by the signal that stopped it, and by SystemExit(3) when the site cannot start)."""
-    workers = workers or default_workers()
+    workers = workers or cores()  # one server process a core
     os.environ[SERVE_OPTIONS] = json.dumps({
         "database": str(db_path),
         "inspect_file": str(inspect_file) if inspect_file else None,
@@ -91,7 +83,9 @@ def serve(db_path, host="127.0.0.1", port=8001, inspect_file=None, workers=None)
 class Workers(Multiprocess):
     """uvicorn's supervisor of the worker processes, stopping on SIGHUP and SIGQUIT as
     `datasette serve` does (uvicorn restarts the workers on SIGHUP and ignores SIGQUIT):
-    closing the terminal stops the server."""
+    closing the terminal stops the server. SIGTTIN and SIGTTOU, which a terminal sends a
+    job in the background that reads or writes it, leave the number of processes as it
+    is (uvicorn adds or removes one)."""
 
     def handle_hup(self):
         logging.getLogger("uvicorn.error").info("Received SIGHUP, exiting.")
@@ -100,6 +94,12 @@ class Workers(Multiprocess):
     def handle_quit(self):
         logging.getLogger("uvicorn.error").info("Received SIGQUIT, exiting.")
         self.should_exit.set()
+
+    def handle_ttin(self):
+        logging.getLogger("uvicorn.error").info("Received SIGTTIN, ignored.")
+
+    def handle_ttou(self):
+        logging.getLogger("uvicorn.error").info("Received SIGTTOU, ignored.")
 
     def failed_to_start(self) -> bool:
         return any(worker.process.exitcode == STARTUP_FAILURE for worker in self.processes)

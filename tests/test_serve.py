@@ -102,6 +102,30 @@ def test_the_workers_end_with_the_server_when_its_terminal_closes_or_it_is_kille
         urllib.request.urlopen(url + "/-/versions.json", timeout=2)
 
 
+def test_terminal_job_control_signals_leave_the_workers_as_they_are(seed_db, tmp_path):
+    """A terminal sends SIGTTIN or SIGTTOU to a job in the background that reads or writes
+    it; uvicorn's supervisor adds or removes a worker on them."""
+    log = tmp_path / "serve.log"
+    process, url = start_server(seed_db, log, "--workers", "2")
+    try:
+        workers = _workers(process)
+        assert len(workers) == 2
+        for count, sent in enumerate((signal.SIGTTIN, signal.SIGTTOU, signal.SIGTTOU), start=1):
+            process.send_signal(sent)
+            for _ in range(50):  # the supervisor reads its signals every half second
+                if log.read_text().count("ignored") == count:
+                    break
+                time.sleep(0.1)
+            assert log.read_text().count("ignored") == count, log.read_text()
+        assert sorted(_workers(process)) == sorted(workers)
+        with urllib.request.urlopen(url + "/-/versions.json", timeout=5) as answer:
+            assert answer.status == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+    assert _gone(workers), log.read_text()
+
+
 def test_one_process_stops_on_ctrl_c_without_a_traceback(seed_db, tmp_path):
     process, url = start_server(seed_db, tmp_path / "serve.log", "--workers", "1")
     assert not _children(process.pid)
@@ -175,3 +199,26 @@ def test_a_site_that_cannot_start_ends_the_server_with_status_3(seed_db, tmp_pat
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 3, result.stderr[-2000:]
     assert "gone.json" in result.stderr
+
+
+@pytest.mark.parametrize("limits, expected", [
+    ({"": "max 100000"}, None),
+    ({"": "200000 100000"}, 2),
+    ({"": "150000 100000"}, 2),  # one and a half cores: two processes
+    ({"": "50000 100000"}, 1),
+    ({"": "max 100000", "app": "300000 100000", "app/web": "max 100000"}, 3),  # a quota above applies
+    ({"app": "400000 100000", "app/web": "100000 100000"}, 1),  # the smallest applies
+    ({"app/web": "not numbers"}, None),
+])
+def test_the_cpu_quota_is_read_from_the_control_group_and_those_above(tmp_path, limits, expected):
+    from quotedb.processes import cpu_quota
+
+    root = tmp_path / "cgroup"
+    (root / "app" / "web").mkdir(parents=True)
+    for group, limit in limits.items():
+        (root / group / "cpu.max").write_text(limit + "\n")
+    membership = tmp_path / "membership"
+    membership.write_text("0::/app/web\n")
+    assert cpu_quota(root, membership) == expected
+    membership.write_text("1:cpu:/\n")  # cgroup v1 only: no quota read
+    assert cpu_quota(root, membership) is None
