@@ -4,8 +4,9 @@ import argparse
 import sqlite3
 import sys
 
-from .database import BuildFailed, build_database
+from .database import build_database
 from .loading import InvalidRecords, RecordsReader
+from .processes import ProcessFailed
 
 
 def main(argv=None) -> int:
@@ -32,9 +33,12 @@ def main(argv=None) -> int:
             file=sys.stderr,
         )
         return 1
-    except BuildFailed as error:
+    except ProcessFailed as error:
         print(f"{args.output}: the build failed, nothing written: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"{args.output}: interrupted, nothing written", file=sys.stderr)
+        return 130
     except (OSError, sqlite3.Error) as error:
         reason = getattr(error, "strerror", None) or error
         print(f"{args.output}: cannot write the database: {reason}", file=sys.stderr)

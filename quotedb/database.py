@@ -6,7 +6,6 @@ reports of one statement (quotedb/reports.py); `build_database` writes a file at
 """
 
 import json
-import multiprocessing
 import os
 import sqlite3
 import tempfile
@@ -16,8 +15,8 @@ from typing import Optional
 import sqlite_utils
 
 from .loading import InvalidRecords, RecordsReader
-from .processes import cores, end_with
-from .reports import Stage
+from .processes import cores, start_forked
+from .reports import MAX_SHARES, Stage
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 # Relevance: bm25 with the words of the quote above speaker names above role and venue
@@ -34,7 +33,7 @@ FTS_SHADOW_TABLES = ["quotes_fts_data", "quotes_fts_idx", "quotes_fts_docsize", 
 PARALLEL_FTS_FROM = 50_000
 # From this many bytes of records on, one process a core reads, checks and stages a share of them.
 PARALLEL_STAGE_FROM = 8 << 20
-MAX_SHARES = 8
+AUTOMATIC_SHARES_AT_MOST = 8
 
 # What a quote is found by besides its words: the words as spoken, and the wordings
 # of reports linked to it as variants (`same_as`), in the order they were read.
@@ -344,10 +343,6 @@ def populate(
     return [], warnings
 
 
-class BuildFailed(Exception):
-    """A process of the build stopped before it was done (killed, or out of memory)."""
-
-
 def _aliases(speaker) -> str:
     return json.dumps(speaker.aliases, ensure_ascii=False)
 
@@ -357,10 +352,8 @@ def _start_fts_build(path: Path, stage_file, speakers):
     forked process that reads the stage (which this process no longer writes) and
     works on the second core."""
     names = {s.id: (s.name, _aliases(s)) for s in speakers}
-    parent = os.getpid()
 
     def build():
-        end_with(parent)
         conn = sqlite3.connect(path)
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
@@ -377,16 +370,12 @@ def _start_fts_build(path: Path, stage_file, speakers):
             )
         conn.close()
 
-    process = multiprocessing.get_context("fork").Process(target=build, daemon=True)
-    process.start()
-    return process
+    return start_forked(build)
 
 
-def _finish_fts_build(db, process, path: Path):
+def _finish_fts_build(db, fts_build, path: Path):
     """Wait for the index and copy its tables into the database being built."""
-    process.join()
-    if process.exitcode != 0:
-        raise BuildFailed(f"building the full-text index failed (exit code {process.exitcode})")
+    fts_build.result("building the full-text index")
     db.execute("ATTACH DATABASE ? AS fts_build", [str(path)])
     with db.conn:
         for table in FTS_SHADOW_TABLES:
@@ -412,7 +401,7 @@ def build_database(reader: RecordsReader, path: Optional[Path], shares: Optional
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     stage_file = path.with_name(f"{path.name}.{os.getpid()}-stage.tmp")
     index_file = path.with_name(f"{path.name}.{os.getpid()}-fts.tmp")
-    sharing = []  # (process, its pipe, its stage file) for each share after the first
+    sharing = []  # (its process, its stage file) for each share after the first
     try:
         if reader.speakers is None:  # nothing can be checked against the registry: read for problems only
             for _ in reader.articles():
@@ -421,7 +410,10 @@ def build_database(reader: RecordsReader, path: Optional[Path], shares: Optional
         db = sqlite_utils.Database(temporary, recreate=True)
         db.execute("PRAGMA journal_mode = OFF")  # the file is thrown away on failure
         db.execute("PRAGMA synchronous = OFF")
-        parts = reader.shares(shares or _share_count(reader))
+        count = _share_count(reader) if shares is None else shares
+        if not 1 <= count <= MAX_SHARES:
+            raise ValueError(f"the records are read in 1 to {MAX_SHARES} shares, not {count}")
+        parts = reader.shares(count)
         for place, share in enumerate(parts[1:], start=1):
             share_file = path.with_name(f"{path.name}.{os.getpid()}-stage{place}.tmp")
             sharing.append(_start_share(reader, share, share_file, place))
@@ -446,10 +438,9 @@ def build_database(reader: RecordsReader, path: Optional[Path], shares: Optional
             os.replace(temporary, path)
         return sorted(reader.warnings + warnings), counts
     finally:
-        for process, _, share_file in sharing:
-            if process.is_alive():
-                process.terminate()
-                process.join()
+        for forked, _ in sharing:
+            forked.stop()
+        for _, share_file in sharing:
             share_file.unlink(missing_ok=True)
         for leftover in (temporary, stage_file, index_file):
             leftover.unlink(missing_ok=True)
@@ -459,18 +450,15 @@ def _share_count(reader: RecordsReader) -> int:
     """One share a core for a corpus of PARALLEL_STAGE_FROM bytes or more, else one."""
     if reader.size() < PARALLEL_STAGE_FROM:
         return 1
-    return min(cores(), MAX_SHARES)
+    return min(cores(), AUTOMATIC_SHARES_AT_MOST)
 
 
 def _start_share(reader: RecordsReader, share, location: Path, place: int):
     """Read, check and stage one share of the records in `location`, in a forked process
-    (which reads no file the others read). What it found that is wrong is sent back
-    through a pipe once it is done."""
-    receiving, sending = multiprocessing.Pipe(duplex=False)
-    parent = os.getpid()
+    (a JSON lines file cut between shares is read by each from its cut). What it found
+    wrong in the records comes back once it is done."""
 
     def stage_share():
-        end_with(parent)
         problems, warnings, refused = len(reader.problems), len(reader.warnings), set(reader.refused_articles)
         conn = sqlite3.connect(":memory:")
         stage = Stage(conn, location, place)
@@ -478,25 +466,16 @@ def _start_share(reader: RecordsReader, share, location: Path, place: int):
             for source in reader.articles(share):
                 stage.add(source)
         conn.close()
-        sending.send((reader.problems[problems:], reader.warnings[warnings:], reader.refused_articles - refused))
+        return reader.problems[problems:], reader.warnings[warnings:], reader.refused_articles - refused
 
-    process = multiprocessing.get_context("fork").Process(target=stage_share, daemon=True)
-    process.start()
-    sending.close()
-    return process, receiving, location
+    return start_forked(stage_share), location
 
 
 def _shares_staged(sharing, reader: RecordsReader):
     """Each share's stage file, in order, once its process is done, deleted once taken in;
     what it found wrong is added to the reader's."""
-    for process, receiving, location in sharing:
-        try:
-            problems, warnings, refused = receiving.recv()
-        except EOFError:
-            problems = None
-        process.join()
-        if problems is None or process.exitcode != 0:
-            raise BuildFailed(f"reading a share of the records failed (exit code {process.exitcode})")
+    for forked, location in sharing:
+        problems, warnings, refused = forked.result("reading a share of the records")
         reader.problems.extend(problems)
         reader.warnings.extend(warnings)
         reader.refused_articles.update(refused)

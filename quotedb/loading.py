@@ -40,7 +40,7 @@ class Problem:
 
 class InvalidRecords(Exception):
     def __init__(self, problems):
-        self.problems = sorted(problems)
+        self.problems = sorted(set(problems))  # once, though several shares of a file met it
         super().__init__("\n".join(map(str, self.problems)))
 
 
@@ -73,6 +73,7 @@ class Part:
     path: Path
     start: int = 0
     end: Optional[int] = None  # None: to the end of the file
+    identity: Optional[tuple] = None  # of the file as listed, for a file several shares read
 
 
 class RecordsReader:
@@ -119,13 +120,14 @@ class RecordsReader:
         for path, size in zip(paths, sizes):
             start = 0
             if path.suffix == ".jsonl":
+                identity = _identity(path)
                 while k < count - 1 and bounds[k] < offset + size:  # a share ends inside this file
                     cut = bounds[k] - offset
                     if cut > start:
-                        shares[k].append(Part(path, start, cut))
+                        shares[k].append(Part(path, start, cut, identity))
                         start = cut
                     k += 1
-                shares[k].append(Part(path, start))
+                shares[k].append(Part(path, start, None, identity))
             else:
                 shares[k].append(Part(path))
                 while k < count - 1 and bounds[k] < offset + size:
@@ -170,6 +172,15 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:  # reported when the file is read
         return 0
+
+
+def _identity(path_or_stat) -> Optional[tuple]:
+    """What tells one version of a file from another."""
+    try:
+        info = os.stat(path_or_stat) if isinstance(path_or_stat, Path) else path_or_stat
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
 
 
 def load_records(records_dir) -> Records:
@@ -385,10 +396,13 @@ def _load_article_lines(part: Part, records_dir: Path, problems, context, refuse
     try:
         handle = _open_regular(path)
     except OSError as error:
-        if part.start == 0:  # said once, by the share that reads the file's beginning
-            problems.append(Problem(str(path), 0, "", f"cannot read the file: {_reason(error)}"))
+        problems.append(Problem(str(path), 0, "", f"cannot read the file: {_reason(error)}"))
         return
     with handle:
+        if part.identity and _identity(os.fstat(handle.fileno())) != part.identity:
+            # Read in shares, parts of two versions of it would be read as one file.
+            problems.append(Problem(str(path), 0, "", "changed while the build read it; build again"))
+            return
         yield from _parse_lines(_numbered_lines(handle, part), path, record_file, problems, context, refused)
 
 

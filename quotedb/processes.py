@@ -4,8 +4,10 @@ server's worker processes)."""
 
 import ctypes
 import math
+import multiprocessing
 import os
 import signal
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -32,6 +34,59 @@ def _exit_when_orphaned(parent: int):
     os._exit(1)
 
 
+class ProcessFailed(Exception):
+    """A forked process stopped before it was done (killed, out of memory)."""
+
+
+def start_forked(work) -> "Forked":
+    """Run `work()` in a forked process: it starts with this process's state as it is
+    (the records read so far, Python's hash seed, which the build's keys depend on),
+    ends with this process, and leaves Ctrl-C, which the terminal sends the whole
+    group, to this process. What `work` returns, or the error it met writing (a full
+    disk), comes back through a pipe: see `Forked.result`."""
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    parent = os.getpid()
+
+    def run():
+        end_with(parent)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            sending.send((True, work()))
+        except (OSError, sqlite3.Error) as error:
+            sending.send((False, error))
+
+    process = multiprocessing.get_context("fork").Process(target=run, daemon=True)
+    process.start()
+    sending.close()
+    return Forked(process, receiving)
+
+
+class Forked:
+    def __init__(self, process, receiving):
+        self.process, self.receiving = process, receiving
+
+    def result(self, doing: str):
+        """What the work returned, once the process is done; its error, raised here as
+        the one process would have met it; ProcessFailed if it stopped otherwise."""
+        try:
+            done, value = self.receiving.recv()
+        except EOFError:
+            done = value = None
+        self.process.join()
+        if done is False:
+            raise value
+        code = self.process.exitcode
+        if done is None or code != 0:
+            ended = f"signal {signal.Signals(-code).name}" if code and code < 0 else f"exit code {code}"
+            raise ProcessFailed(f"{doing} failed: its process ended with {ended}")
+        return value
+
+    def stop(self):
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+
+
 def cores() -> int:
     """The cores this process may use: those it may run on, fewer under a CPU quota (a
     container's `--cpus`, which the list of cores does not show)."""
@@ -54,7 +109,7 @@ def cpu_quota(root=Path("/sys/fs/cgroup"), membership=Path("/proc/self/cgroup"))
     while True:
         try:
             quota, period = (folder / "cpu.max").read_text().split()
-            if quota != "max":
+            if quota != "max" and int(quota) > 0 and int(period) > 0:
                 quotas.append(math.ceil(int(quota) / int(period)))
         except (OSError, ValueError):
             pass

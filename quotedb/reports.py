@@ -96,8 +96,10 @@ def _number(key: tuple) -> int:
 
 
 # A share of the corpus staged by another process numbers its articles and reports from
-# its place times this, so that numbers follow the reading order once its stage is taken in.
+# its place times this, so that numbers follow the reading order once its stage is taken in;
+# a report's number stays within the 12 digits it has in first_key.
 SHARE_NUMBERS = 10**10
+MAX_SHARES = 10**12 // SHARE_NUMBERS
 
 
 class Stage:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 import sqlite_utils
 from hypothesis import given, settings, strategies as st
 
+from quotedb import database
 from quotedb.database import populate
 from quotedb.loading import load_records
 
@@ -234,11 +236,29 @@ def test_problems_and_warnings_read_in_shares_are_those_read_at_once(tmp_path, s
     assert [w.split(":")[0] for w in built[1][0]] == [f"{records}/{name}-cut.yml" for name in ("a", "c", "z")]
 
 
-def test_a_share_that_fails_fails_the_build(tmp_path, monkeypatch, capsys):
-    """A process reading a share that stops (killed, out of memory) stops the build: a clear
-    error, nothing written, no file left beside the database."""
+def _dies(stage):
+    os._exit(9)
+
+
+def _is_killed(stage):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _finds_the_disk_full(stage):
+    raise sqlite3.OperationalError("database or disk is full")
+
+
+@pytest.mark.parametrize("failing, message", [
+    (_dies, "the build failed, nothing written: reading a share of the records failed: "
+            "its process ended with exit code 9"),
+    (_is_killed, "the build failed, nothing written: reading a share of the records failed: "
+                 "its process ended with signal SIGKILL"),
+    (_finds_the_disk_full, "cannot write the database: database or disk is full"),  # as one process says it
+])
+def test_a_share_that_fails_fails_the_build(tmp_path, monkeypatch, capfd, failing, message):
+    """A process reading a share that stops (killed, out of memory, a full disk) stops the
+    build: a clear error and no traceback, nothing written, no file left beside it."""
     from quotedb import build, database, reports
-    from quotedb.loading import RecordsReader
 
     records = _shared_out_corpus(tmp_path / "records")
     (records / "b-bad.yml").unlink()
@@ -246,27 +266,63 @@ def test_a_share_that_fails_fails_the_build(tmp_path, monkeypatch, capsys):
     (records / "articles.jsonl").unlink()
     added = reports.Stage.add
 
-    def dies_in_a_later_share(stage, source):
+    def fails_in_a_later_share(stage, source):
         if stage.reports >= reports.SHARE_NUMBERS:
-            os._exit(9)
+            failing(stage)
         added(stage, source)
 
-    monkeypatch.setattr(reports.Stage, "add", dies_in_a_later_share)
+    monkeypatch.setattr(reports.Stage, "add", fails_in_a_later_share)
     monkeypatch.setattr(database, "_share_count", lambda reader: 2)  # the command line on a large corpus
     assert build.main([str(records), "--output", str(tmp_path / "quotes.db")]) == 1
-    assert capsys.readouterr().err == (f"{tmp_path / 'quotes.db'}: the build failed, nothing written: "
-                                       "reading a share of the records failed (exit code 9)\n")
+    assert capfd.readouterr().err == f"{tmp_path / 'quotes.db'}: {message}\n"
     assert list(tmp_path.iterdir()) == [records]
     monkeypatch.setattr(reports.Stage, "add", added)
-    database.build_database(RecordsReader(records), tmp_path / "quotes.db", shares=2)
+    assert build.main([str(records), "--output", str(tmp_path / "quotes.db")]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["quotes.db", "records"]
+
+
+def test_a_file_replaced_while_shares_read_it_is_a_problem(tmp_path, monkeypatch):
+    """Shares open a JSON lines file each on its own: if it is replaced once the build has
+    shared it out (an editor saving it), they would read parts of two versions as one."""
+    from quotedb.loading import InvalidRecords, RecordsReader
+
+    records = _shared_out_corpus(tmp_path / "records")
+    for name in ("b-bad.yml", "d/e.yaml"):
+        (records / name).unlink()
+    jsonl = records / "articles.jsonl"
+    lines = [line for line in jsonl.read_text().splitlines()  # the good lines only
+             if not any(bad in line for bad in ("fulll", "{not json", "same_as", "Words number 280 "))]
+    jsonl.write_text("\n".join(lines) + "\n")
+    database.build_database(RecordsReader(records), tmp_path / "quotes.db", shares=3)
+    shared_out = RecordsReader.shares
+
+    def replaced_once_shared_out(reader, count):
+        shares = shared_out(reader, count)
+        (records / "new.jsonl").write_text("\n".join(lines[1:]) + "\n")
+        os.replace(records / "new.jsonl", jsonl)
+        return shares
+
+    monkeypatch.setattr(RecordsReader, "shares", replaced_once_shared_out)
+    with pytest.raises(InvalidRecords) as invalid:
+        database.build_database(RecordsReader(records), tmp_path / "quotes.db", shares=3)
+    assert [str(p) for p in invalid.value.problems] == [f"{jsonl}: changed while the build read it; build again"]
+
+
+@pytest.mark.parametrize("shares", [0, -1, 101])
+def test_shares_are_counted_from_one_to_a_hundred(tmp_path, shares):
+    from quotedb.loading import RecordsReader
+
+    records = _shared_out_corpus(tmp_path / "records")
+    with pytest.raises(ValueError, match="1 to 100 shares"):
+        database.build_database(RecordsReader(records), tmp_path / "quotes.db", shares=shares)
 
 
 @settings(max_examples=60, deadline=None)
 @given(
     files=st.lists(st.one_of(
         st.just("yml"),
-        st.lists(st.text(alphabet="ab\r{}", max_size=12), max_size=12),  # the lines of a JSON lines file
+        st.tuples(  # a JSON lines file: its lines, and whether the last one ends with a line break
+            st.lists(st.text(alphabet="ab\r{}", max_size=12), max_size=12), st.booleans()),
     ), min_size=1, max_size=6),
     count=st.integers(1, 7),
 )
@@ -276,13 +332,15 @@ def test_shares_hold_every_file_and_line_once_in_order(files, count):
     with tempfile.TemporaryDirectory() as directory:
         directory = Path(directory)
         expected = []
-        for i, lines in enumerate(files):
-            if lines == "yml":
+        for i, file in enumerate(files):
+            if file == "yml":
                 (directory / f"{i}.yml").write_text("article: {}\n" * (i + 1))
                 expected.append((f"{i}.yml", None, None))
-            else:
-                (directory / f"{i}.jsonl").write_bytes("".join(line + "\n" for line in lines).encode())
-                expected.extend((f"{i}.jsonl", number, line.encode() + b"\n") for number, line in enumerate(lines, 1))
+                continue
+            lines, last_break = file
+            text = "\n".join(lines) + ("\n" if last_break and lines else "")
+            (directory / f"{i}.jsonl").write_bytes(text.encode())
+            expected.extend((f"{i}.jsonl", number, raw) for number, raw in enumerate(_lines_of(text.encode()), 1))
         shares = RecordsReader(directory).shares(count)
         assert len(shares) == count
         read = []
@@ -294,3 +352,8 @@ def test_shares_hold_every_file_and_line_once_in_order(files, count):
                 with open(part.path, "rb") as handle:
                     read.extend((part.path.name, number, raw) for number, raw in _numbered_lines(handle, part))
         assert read == expected
+
+
+def _lines_of(data: bytes) -> list:
+    """The lines of a file as reading it in binary gives them: split after each line feed only."""
+    return [line + b"\n" for line in data.split(b"\n")[:-1]] + ([data.rsplit(b"\n", 1)[-1]] if not data.endswith(b"\n") and data else [])

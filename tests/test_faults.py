@@ -19,6 +19,7 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="ne
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import write_corpus  # noqa: E402
 from quotedb.database import PARALLEL_FTS_FROM  # noqa: E402
+from quotedb.processes import cores  # noqa: E402
 
 SEED_QUOTES = 24
 
@@ -119,16 +120,53 @@ def running(pid: int) -> bool:
     return bool(fields) and fields[0] != "Z"  # a zombie only waits for its new parent to reap it
 
 
-@pytest.mark.parametrize("corpus", [PARALLEL_FTS_FROM + 10_000], indirect=True, ids=["two-process"])
-def test_the_index_process_dies_with_a_killed_build(tmp_path, corpus):
-    process = subprocess.Popen(build_command(corpus.path, tmp_path / "quotes.db"), stdout=subprocess.DEVNULL)
+def started(process, output, suffix) -> list:
+    """The build's children, once the file its process named by `suffix` writes exists
+    (`-fts.tmp`: the index process; `-stage1.tmp`: the process reading the second share)."""
     deadline = time.monotonic() + 60
-    while not (children := children_of(process.pid)):
-        assert process.poll() is None and time.monotonic() < deadline, "no index process was started"
+    while not (output.parent / f"{output.name}.{process.pid}{suffix}").exists():
+        assert process.poll() is None and time.monotonic() < deadline, f"no {suffix} was written"
         time.sleep(0.002)
-    process.send_signal(signal.SIGKILL)  # the index process has most of its work ahead (over 0.5 s)
+    return children_of(process.pid)
+
+
+def needs_shares():
+    if cores() < 2:
+        pytest.skip("one core: the records are read by one process")
+
+
+@pytest.mark.parametrize("corpus", [PARALLEL_FTS_FROM + 10_000], indirect=True, ids=["two-process"])
+@pytest.mark.parametrize("suffix, which", [("-fts.tmp", "the index process"), ("-stage1.tmp", "a share process")])
+def test_the_build_s_processes_die_with_a_killed_build(tmp_path, corpus, suffix, which):
+    if "stage" in suffix:
+        needs_shares()
+    output = tmp_path / "quotes.db"
+    process = subprocess.Popen(build_command(corpus.path, output), stdout=subprocess.DEVNULL)
+    children = started(process, output, suffix)
+    assert children
+    process.send_signal(signal.SIGKILL)  # the process has most of its work ahead (over 0.5 s)
     process.wait()
     deadline = time.monotonic() + 0.3  # it dies within milliseconds
     while any(map(running, children)) and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert not any(map(running, children)), "the index process outlived its build"
+    assert not any(map(running, children)), f"{which} outlived its build"
+
+
+@pytest.mark.parametrize("corpus", [PARALLEL_FTS_FROM + 10_000], indirect=True, ids=["two-process"])
+def test_ctrl_c_while_shares_are_read_stops_the_build_without_a_traceback(tmp_path, corpus):
+    """The terminal sends SIGINT to the whole group: the build and each process it started.
+    Here the processes it started get it a moment before the build does."""
+    needs_shares()
+    output = tmp_path / "quotes.db"
+    process = subprocess.Popen(build_command(corpus.path, output), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    children = started(process, output, "-stage1.tmp")
+    for child in children:
+        os.kill(child, signal.SIGINT)
+    time.sleep(0.3)
+    os.killpg(process.pid, signal.SIGINT)
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert errors == f"{output}: interrupted, nothing written\n"
+    assert not any(map(running, children))
+    assert list(tmp_path.iterdir()) == []

@@ -209,6 +209,7 @@ def test_a_site_that_cannot_start_ends_the_server_with_status_3(seed_db, tmp_pat
     ({"": "max 100000", "app": "300000 100000", "app/web": "max 100000"}, 3),  # a quota above applies
     ({"app": "400000 100000", "app/web": "100000 100000"}, 1),  # the smallest applies
     ({"app/web": "not numbers"}, None),
+    ({"app": "100000 0", "app/web": "-1 100000"}, None),  # never written by the kernel: no quota
 ])
 def test_the_cpu_quota_is_read_from_the_control_group_and_those_above(tmp_path, limits, expected):
     from quotedb.processes import cpu_quota
