@@ -297,6 +297,23 @@ def populate(
     quotes = db.execute("SELECT count(*) FROM stage.grouped").fetchone()[0]
     if fts_file is not None and stage_file != ":memory:" and quotes >= PARALLEL_FTS_FROM:
         fts_build = _start_fts_build(fts_file, stage_file, speakers)
+    try:
+        _write_tables(db, speakers, fts_build is None)
+        if fts_build is not None:
+            _finish_fts_build(db, fts_build, fts_file)
+    finally:
+        if fts_build is not None:  # stopped, if the build is, before its files are deleted
+            fts_build.stop()
+    db.execute("DETACH DATABASE stage")
+    with db.conn:
+        db.execute(f"INSERT INTO quotes_fts (quotes_fts, rank) VALUES ('rank', '{RELEVANCE}')")
+    db.analyze()
+    return [], warnings
+
+
+def _write_tables(db, speakers, index_here: bool):
+    """The site's tables from the merged stage, their indexes and the facet counts; with
+    `index_here`, the full-text index too (else another process builds it meanwhile)."""
     with db.conn:
         db.conn.executemany(
             "INSERT INTO speakers VALUES (?, ?, ?, ?, ?, ?)",
@@ -321,7 +338,7 @@ def populate(
         for columns in indexes:
             db[table].create_index(list(columns), if_not_exists=True)
     with db.conn:
-        if fts_build is None:  # after the indexes: quote_search reads each quote's appearances
+        if index_here:  # after the indexes: quote_search reads each quote's appearances
             db.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild')")
         # Quotes without a value are counted too (value NULL), so that every column is
         # there even when no quote has a value for it (a corpus with no languages).
@@ -334,13 +351,6 @@ def populate(
             "INSERT INTO facet_counts SELECT 'outlets', outlets.name, count(DISTINCT quote_id) "
             "FROM appearances JOIN outlets ON outlets.id = appearances.outlet_id GROUP BY outlets.name"
         )
-    if fts_build is not None:
-        _finish_fts_build(db, fts_build, fts_file)
-    db.execute("DETACH DATABASE stage")
-    with db.conn:
-        db.execute(f"INSERT INTO quotes_fts (quotes_fts, rank) VALUES ('rank', '{RELEVANCE}')")
-    db.analyze()
-    return [], warnings
 
 
 def _aliases(speaker) -> str:

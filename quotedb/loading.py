@@ -40,7 +40,8 @@ class Problem:
 
 class InvalidRecords(Exception):
     def __init__(self, problems):
-        self.problems = sorted(set(problems))  # once, though several shares of a file met it
+        # A problem of a whole file (line 0) once, though several shares of it met it.
+        self.problems = sorted([p for p in problems if p.line] + list({p for p in problems if not p.line}))
         super().__init__("\n".join(map(str, self.problems)))
 
 
@@ -120,14 +121,17 @@ class RecordsReader:
         for path, size in zip(paths, sizes):
             start = 0
             if path.suffix == ".jsonl":
-                identity = _identity(path)
+                parts = []
                 while k < count - 1 and bounds[k] < offset + size:  # a share ends inside this file
                     cut = bounds[k] - offset
                     if cut > start:
-                        shares[k].append(Part(path, start, cut, identity))
+                        parts.append((k, start, cut))
                         start = cut
                     k += 1
-                shares[k].append(Part(path, start, None, identity))
+                parts.append((k, start, None))
+                identity = _identity(path) if len(parts) > 1 else None  # read by several shares
+                for place, start, end in parts:
+                    shares[place].append(Part(path, start, end, identity))
             else:
                 shares[k].append(Part(path))
                 while k < count - 1 and bounds[k] < offset + size:
@@ -398,12 +402,15 @@ def _load_article_lines(part: Part, records_dir: Path, problems, context, refuse
     except OSError as error:
         problems.append(Problem(str(path), 0, "", f"cannot read the file: {_reason(error)}"))
         return
+    changed = Problem(str(path), 0, "", "changed while the build read it; build again")
     with handle:
+        # Read in shares, parts of two versions of it would be read as one file.
         if part.identity and _identity(os.fstat(handle.fileno())) != part.identity:
-            # Read in shares, parts of two versions of it would be read as one file.
-            problems.append(Problem(str(path), 0, "", "changed while the build read it; build again"))
+            problems.append(changed)
             return
         yield from _parse_lines(_numbered_lines(handle, part), path, record_file, problems, context, refused)
+        if part.identity and _identity(os.fstat(handle.fileno())) != part.identity:
+            problems.append(changed)
 
 
 def _numbered_lines(handle, part: Part):

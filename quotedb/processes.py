@@ -48,17 +48,31 @@ def start_forked(work) -> "Forked":
     parent = os.getpid()
 
     def run():
-        end_with(parent)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        end_with(parent)
         try:
             sending.send((True, work()))
         except (OSError, sqlite3.Error) as error:
             sending.send((False, error))
 
     process = multiprocessing.get_context("fork").Process(target=run, daemon=True)
-    process.start()
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # until the child ignores it
+    try:
+        process.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     sending.close()
     return Forked(process, receiving)
+
+
+def _ending(code) -> str:
+    if code is not None and code < 0:
+        try:
+            return f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit code {code}"
 
 
 class Forked:
@@ -70,15 +84,14 @@ class Forked:
         the one process would have met it; ProcessFailed if it stopped otherwise."""
         try:
             done, value = self.receiving.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the process ended before it sent, or while it sent
             done = value = None
         self.process.join()
         if done is False:
             raise value
         code = self.process.exitcode
         if done is None or code != 0:
-            ended = f"signal {signal.Signals(-code).name}" if code and code < 0 else f"exit code {code}"
-            raise ProcessFailed(f"{doing} failed: its process ended with {ended}")
+            raise ProcessFailed(f"{doing} failed: its process ended with {_ending(code)}")
         return value
 
     def stop(self):

@@ -357,3 +357,66 @@ def test_shares_hold_every_file_and_line_once_in_order(files, count):
 def _lines_of(data: bytes) -> list:
     """The lines of a file as reading it in binary gives them: split after each line feed only."""
     return [line + b"\n" for line in data.split(b"\n")[:-1]] + ([data.rsplit(b"\n", 1)[-1]] if not data.endswith(b"\n") and data else [])
+
+
+def _good_lines_corpus(directory):
+    records = _shared_out_corpus(directory)
+    for name in ("b-bad.yml", "d/e.yaml"):
+        (records / name).unlink()
+    jsonl = records / "articles.jsonl"
+    lines = [line for line in jsonl.read_text().splitlines()  # the good lines only
+             if not any(bad in line for bad in ("fulll", "{not json", "same_as", "Words number 280 "))]
+    jsonl.write_text("\n".join(lines) + "\n")
+    return records, jsonl
+
+
+def test_a_file_one_share_reads_may_be_touched_meanwhile(tmp_path, monkeypatch):
+    """Only a file several shares read must stay the one listed."""
+    from quotedb.loading import RecordsReader
+
+    records, jsonl = _good_lines_corpus(tmp_path / "records")
+    shared_out = RecordsReader.shares
+
+    def touched_once_shared_out(reader, count):
+        shares = shared_out(reader, count)
+        os.utime(jsonl, ns=(jsonl.stat().st_atime_ns, jsonl.stat().st_mtime_ns + 10**9))
+        return shares
+
+    monkeypatch.setattr(RecordsReader, "shares", touched_once_shared_out)
+    _, counts = database.build_database(RecordsReader(records), tmp_path / "quotes.db", shares=1)
+    assert counts["articles"] == len(jsonl.read_text().splitlines()) + 3  # and the three YAML articles
+
+
+def test_a_file_changed_while_a_share_reads_it_is_a_problem(tmp_path, monkeypatch):
+    """Another program appending to a file the shares are reading."""
+    from quotedb import loading
+    from quotedb.loading import InvalidRecords, RecordsReader
+
+    records, jsonl = _good_lines_corpus(tmp_path / "records")
+    numbered = loading._numbered_lines
+
+    def appended_to_while_read(handle, part):
+        for i, line in enumerate(numbered(handle, part)):
+            if i == 1 and part.start == 0:
+                with open(jsonl, "a") as appending:
+                    appending.write("\n")
+            yield line
+
+    monkeypatch.setattr(loading, "_numbered_lines", appended_to_while_read)
+    with pytest.raises(InvalidRecords) as invalid:
+        database.build_database(RecordsReader(records), tmp_path / "quotes.db", shares=3)
+    assert f"{jsonl}: changed while the build read it; build again" in map(str, invalid.value.problems)
+
+
+def test_the_same_problem_on_two_quotes_of_a_line_is_said_twice(tmp_path):
+    from quotedb.loading import InvalidRecords, RecordsReader
+
+    quote = {"speaker": "vassily-nebenzia", "kind": "full", "said": "2023-12-31",
+             "same_as": {"article": "missing", "starts": "Words"}}
+    line = {"id": "one", "article": {"title": "A line", "outlet": "Test Outlet", "published": "2024-01-07"},
+            "quotes": [{**quote, "text": "First words."}, {**quote, "text": "Other words."}]}
+    records = write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "a.jsonl": json.dumps(line) + "\n"})
+    with pytest.raises(InvalidRecords) as invalid:
+        database.build_database(RecordsReader(records), tmp_path / "quotes.db")
+    assert [str(p) for p in invalid.value.problems] == [
+        f"{records}/a.jsonl:1: same_as.article: no article with id 'missing' holds quotes"] * 2
