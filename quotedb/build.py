@@ -1,12 +1,23 @@
 """The `build_db.py` command line: validate every record, then build the database."""
 
 import argparse
+import signal
 import sqlite3
 import sys
 
 from .database import build_database
 from .loading import InvalidRecords, RecordsReader
 from .processes import ProcessFailed
+
+
+class Stopped(Exception):
+    def __init__(self, signal_number):
+        super().__init__(signal_number)
+        self.signal = signal_number
+
+
+def _stop(signal_number, frame):
+    raise Stopped(signal_number)
 
 
 def main(argv=None) -> int:
@@ -20,6 +31,8 @@ def main(argv=None) -> int:
         "--check", action="store_true", help="validate only; write nothing (for pre-commit and CI)"
     )
     args = parser.parse_args(argv)
+    for stopping in (signal.SIGTERM, signal.SIGHUP):  # stopped as by Ctrl-C: what it began is cleared
+        signal.signal(stopping, _stop)
     reader = RecordsReader(args.records_dir)
     try:
         warnings, counts = build_database(reader, None if args.check else args.output)
@@ -39,6 +52,9 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print(f"{args.output}: interrupted, nothing written", file=sys.stderr)
         return 130
+    except Stopped as stopped:
+        print(f"{args.output}: stopped by {signal.Signals(stopped.signal).name}, nothing written", file=sys.stderr)
+        return 128 + stopped.signal
     except (OSError, sqlite3.Error) as error:
         reason = getattr(error, "strerror", None) or error
         print(f"{args.output}: cannot write the database: {reason}", file=sys.stderr)

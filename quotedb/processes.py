@@ -49,6 +49,8 @@ def start_forked(work) -> "Forked":
 
     def run():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stopped outright (Forked.stop), whatever the parent does
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         end_with(parent)
         try:

@@ -170,3 +170,21 @@ def test_ctrl_c_while_shares_are_read_stops_the_build_without_a_traceback(tmp_pa
     assert errors == f"{output}: interrupted, nothing written\n"
     assert not any(map(running, children))
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("corpus", [PARALLEL_FTS_FROM + 10_000], indirect=True, ids=["two-process"])
+@pytest.mark.parametrize("suffix", ["-stage1.tmp", "-fts.tmp"])
+def test_sigterm_stops_the_build_and_clears_what_it_began(tmp_path, corpus, suffix):
+    """What `timeout`, systemd and `docker stop` send."""
+    if "stage" in suffix:
+        needs_shares()
+    output = tmp_path / "quotes.db"
+    process = subprocess.Popen(build_command(corpus.path, output), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    children = started(process, output, suffix)
+    process.send_signal(signal.SIGTERM)
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM
+    assert errors == f"{output}: stopped by SIGTERM, nothing written\n"
+    assert not any(map(running, children))
+    assert list(tmp_path.iterdir()) == []
