@@ -286,13 +286,8 @@ def test_a_file_replaced_while_shares_read_it_is_a_problem(tmp_path, monkeypatch
     shared it out (an editor saving it), they would read parts of two versions as one."""
     from quotedb.loading import InvalidRecords, RecordsReader
 
-    records = _shared_out_corpus(tmp_path / "records")
-    for name in ("b-bad.yml", "d/e.yaml"):
-        (records / name).unlink()
-    jsonl = records / "articles.jsonl"
-    lines = [line for line in jsonl.read_text().splitlines()  # the good lines only
-             if not any(bad in line for bad in ("fulll", "{not json", "same_as", "Words number 280 "))]
-    jsonl.write_text("\n".join(lines) + "\n")
+    records, jsonl = _good_lines_corpus(tmp_path / "records")
+    lines = jsonl.read_text().splitlines()
     database.build_database(RecordsReader(records), tmp_path / "quotes.db", shares=3)
     shared_out = RecordsReader.shares
 
