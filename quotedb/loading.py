@@ -108,18 +108,18 @@ class RecordsReader:
 
     def size(self) -> int:
         """The bytes of every record file."""
-        return sum(_size(path) for path in self.record_paths())
+        return sum(_size(_stat(path)) for path in self.record_paths())
 
     def shares(self, count: int) -> list[list[Part]]:
         """The record files as `count` shares of about equal size, each a list of parts, in
         reading order: a JSON lines file may be cut between two lines, a YAML file never is."""
         paths = self.record_paths()
-        sizes = [_size(path) for path in paths]
-        total = sum(sizes)
+        stats = [_stat(path) for path in paths]
+        total = sum(map(_size, stats))
         bounds = [total * k // count for k in range(1, count)]
         shares, k, offset = [[] for _ in range(count)], 0, 0
-        for path, size in zip(paths, sizes):
-            start = 0
+        for path, info in zip(paths, stats):
+            start, size = 0, _size(info)
             if path.suffix == ".jsonl":
                 parts = []
                 while k < count - 1 and bounds[k] < offset + size:  # a share ends inside this file
@@ -129,7 +129,7 @@ class RecordsReader:
                         start = cut
                     k += 1
                 parts.append((k, start, None))
-                identity = _identity(path) if len(parts) > 1 else None  # read by several shares
+                identity = _identity(info) if len(parts) > 1 else None  # read by several shares
                 for place, start, end in parts:
                     shares[place].append(Part(path, start, end, identity))
             else:
@@ -171,20 +171,20 @@ class RecordsReader:
             gc.enable()
 
 
-def _size(path: Path) -> int:
+def _stat(path: Path) -> Optional[os.stat_result]:
     try:
-        return path.stat().st_size
+        return path.stat()
     except OSError:  # reported when the file is read
-        return 0
-
-
-def _identity(path_or_stat) -> Optional[tuple]:
-    """What tells one version of a file from another."""
-    try:
-        info = os.stat(path_or_stat) if isinstance(path_or_stat, Path) else path_or_stat
-    except OSError:
         return None
-    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def _size(info: Optional[os.stat_result]) -> int:
+    return info.st_size if info else 0
+
+
+def _identity(info: Optional[os.stat_result]) -> Optional[tuple]:
+    """What tells one version of a file from another."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns) if info else None
 
 
 def load_records(records_dir) -> Records:

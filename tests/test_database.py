@@ -351,7 +351,8 @@ def test_shares_hold_every_file_and_line_once_in_order(files, count):
 
 def _lines_of(data: bytes) -> list:
     """The lines of a file as reading it in binary gives them: split after each line feed only."""
-    return [line + b"\n" for line in data.split(b"\n")[:-1]] + ([data.rsplit(b"\n", 1)[-1]] if not data.endswith(b"\n") and data else [])
+    *ended, last = data.split(b"\n")
+    return [line + b"\n" for line in ended] + ([last] if last else [])
 
 
 def _good_lines_corpus(directory):
