@@ -195,7 +195,8 @@ def search_terms(database: Path, rng: random.Random, per_class: int, vocab=None)
         pairs = [f"{a} {b}" for a, b in zip(terms, reversed(terms)) if a != b]  # both words, any order
         return (terms + pairs)[:n]
 
-    common = pick([r for r in vocab if r[1] >= total * 0.2], per_class)
+    common_rows = [r for r in vocab if r[1] >= total * 0.2]
+    common = pick(common_rows, per_class)
     mid = pick([r for r in vocab if total * 0.001 <= r[1] <= total * 0.01], per_class)
     # Words in at most 50 quotes; from a few million quotes on every word of the generated vocabulary
     # is in more, and the rarest words there are taken instead (how rare is in the figures).
@@ -211,11 +212,21 @@ def search_terms(database: Path, rng: random.Random, per_class: int, vocab=None)
         words = row[0].split()
         at = rng.randint(0, len(words) - 3)
         phrases.add('"' + " ".join(w.strip(".,;:!?") for w in words[at: at + 2]) + '"')
-    speaker = [name for (name,) in conn.execute(f"select name from speakers order by random() limit {per_class}")]
+    # The worst case on its own: a phrase of two common words (the same word twice included),
+    # whose count checks the word positions in most quotes.
+    common_words = sorted(term for term, _ in common_rows)
+    common_phrases = sorted({f'"{rng.choice(common_words)} {rng.choice(common_words)}"'
+                             for _ in range(per_class * 3)}) if common_words else []
+    names = [name for (name,) in conn.execute("select name from speakers order by name")]
+    speaker = rng.sample(names, min(per_class, len(names)))
     words = [term for term, doc in vocab if doc > 100]
-    two_words = list({f"{a} {b}" for a, b in zip(rng.sample(words, per_class * 2), rng.sample(words, per_class * 2)) if a != b})
-    terms = {"common": common, "mid": mid, "rare": rare, "phrase": sorted(phrases)[:per_class],
-             "speaker": speaker, "two words": two_words[:per_class]}
+    two_words = sorted({f"{a} {b}" for a, b in zip(rng.sample(words, per_class * 2), rng.sample(words, per_class * 2)) if a != b})
+    # Drawn from the distinct phrases, not the first in alphabetical order: the generated
+    # vocabulary is ranked alphabetically, so those all began with the commonest words.
+    phrases = rng.sample(sorted(phrases), min(per_class, len(phrases)))
+    terms = {"common": common, "mid": mid, "rare": rare, "phrase": phrases,
+             "speaker": speaker, "two words": rng.sample(two_words, min(per_class, len(two_words))),
+             "common phrase": rng.sample(common_phrases, min(per_class, len(common_phrases)))}
     return {kind: values for kind, values in terms.items() if values}
 
 

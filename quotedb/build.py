@@ -34,6 +34,11 @@ def main(argv=None) -> int:
     for stopping in (signal.SIGTERM, signal.SIGHUP):  # stopped as by Ctrl-C: what it began is cleared
         signal.signal(stopping, _stop)
     reader = RecordsReader(args.records_dir)
+    # A check writes nothing of its own: what stops it is said of the records it checks.
+    if args.check:
+        where, what, nothing, database = args.records_dir, "check", "", "the check's temporary database"
+    else:
+        where, what, nothing, database = args.output, "build", ", nothing written", "the database"
     try:
         warnings, counts = build_database(reader, None if args.check else args.output)
     except InvalidRecords as invalid:
@@ -47,17 +52,17 @@ def main(argv=None) -> int:
         )
         return 1
     except ProcessFailed as error:
-        print(f"{args.output}: the build failed, nothing written: {error}", file=sys.stderr)
+        print(f"{where}: the {what} failed{nothing}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"{args.output}: interrupted, nothing written", file=sys.stderr)
+        print(f"{where}: interrupted{nothing}", file=sys.stderr)
         return 130
     except Stopped as stopped:
-        print(f"{args.output}: stopped by {signal.Signals(stopped.signal).name}, nothing written", file=sys.stderr)
+        print(f"{where}: stopped by {signal.Signals(stopped.signal).name}{nothing}", file=sys.stderr)
         return 128 + stopped.signal
     except (OSError, sqlite3.Error) as error:
         reason = getattr(error, "strerror", None) or error
-        print(f"{args.output}: cannot write the database: {reason}", file=sys.stderr)
+        print(f"{where}: cannot write {database}: {reason}", file=sys.stderr)
         return 1
     for warning in warnings:
         print(f"{warning} (warning)", file=sys.stderr)

@@ -248,14 +248,17 @@ def _finds_the_disk_full(stage):
     raise sqlite3.OperationalError("database or disk is full")
 
 
-@pytest.mark.parametrize("failing, message", [
+@pytest.mark.parametrize("failing, message, checking", [
     (_dies, "the build failed, nothing written: reading a share of the records failed: "
-            "its process ended with exit code 9"),
+            "its process ended with exit code 9", None),
     (_is_killed, "the build failed, nothing written: reading a share of the records failed: "
-                 "its process ended with signal SIGKILL"),
-    (_finds_the_disk_full, "cannot write the database: database or disk is full"),  # as one process says it
+                 "its process ended with signal SIGKILL", None),
+    (_finds_the_disk_full, "cannot write the database: database or disk is full", None),  # as one process says it
+    # A check writes nothing of its own: it names the records and its temporary database.
+    (_dies, None, "the check failed: reading a share of the records failed: its process ended with exit code 9"),
+    (_finds_the_disk_full, None, "cannot write the check's temporary database: database or disk is full"),
 ])
-def test_a_share_that_fails_fails_the_build(tmp_path, monkeypatch, capfd, failing, message):
+def test_a_share_that_fails_fails_the_build(tmp_path, monkeypatch, capfd, failing, message, checking):
     """A process reading a share that stops (killed, out of memory, a full disk) stops the
     build: a clear error and no traceback, nothing written, no file left beside it."""
     from quotedb import build, database, reports
@@ -273,6 +276,11 @@ def test_a_share_that_fails_fails_the_build(tmp_path, monkeypatch, capfd, failin
 
     monkeypatch.setattr(reports.Stage, "add", fails_in_a_later_share)
     monkeypatch.setattr(database, "_share_count", lambda reader: 2)  # the command line on a large corpus
+    if checking:
+        assert build.main([str(records), "--check"]) == 1
+        assert capfd.readouterr().err == f"{records}: {checking}\n"
+        assert list(tmp_path.iterdir()) == [records]
+        return
     assert build.main([str(records), "--output", str(tmp_path / "quotes.db")]) == 1
     assert capfd.readouterr().err == f"{tmp_path / 'quotes.db'}: {message}\n"
     assert list(tmp_path.iterdir()) == [records]
