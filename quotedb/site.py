@@ -135,13 +135,25 @@ def _snapshot(records_dir) -> dict:
     return files
 
 
-def _stop(server):
-    server.terminate()
+def _run_build(command) -> int:
+    """The build's exit code. Stopped meanwhile, we stop it with SIGTERM, as `timeout`
+    would, and it clears what it began (`subprocess.run` would SIGKILL it, leaving its
+    temporary files until the next build)."""
+    build = subprocess.Popen(command)
     try:
-        server.wait(timeout=10)
+        return build.wait()
+    finally:
+        if build.poll() is None:
+            _stop(build)
+
+
+def _stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
+        process.kill()
+        process.wait()
 
 
 def watch(db_path, records_dir, host="127.0.0.1", port=8001, interval=1.0, workers=None) -> int:
@@ -172,7 +184,7 @@ def watch(db_path, records_dir, host="127.0.0.1", port=8001, interval=1.0, worke
                 continue
             seen = now
             print(f"{records_dir} changed: rebuilding {db_path}", file=sys.stderr, flush=True)
-            if subprocess.run(build).returncode != 0:
+            if _run_build(build) != 0:
                 print(f"Build failed; still serving the previous {db_path}", file=sys.stderr, flush=True)
                 continue
             _stop(server)

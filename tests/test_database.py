@@ -289,6 +289,34 @@ def test_a_share_that_fails_fails_the_build(tmp_path, monkeypatch, capfd, failin
     assert sorted(p.name for p in tmp_path.iterdir()) == ["quotes.db", "records"]
 
 
+def test_a_second_signal_does_not_cut_short_what_a_stopped_build_clears(tmp_path, monkeypatch, capfd):
+    """Ctrl-C sends SIGINT to `serve --watch` and its build at once, and the watcher then
+    sends the build SIGTERM: the first signal stops the build, the second finds it
+    clearing what it began and is ignored (it left its files and said it twice before)."""
+    from quotedb import build, processes, reports
+
+    records = _shared_out_corpus(tmp_path / "records")
+    added, stopped = reports.Stage.add, processes.Forked.stop
+
+    def interrupted_in_the_first_share(stage, source):
+        if stage.reports < reports.SHARE_NUMBERS:
+            os.kill(os.getpid(), signal.SIGINT)
+        added(stage, source)
+
+    def stopped_again(forked):
+        os.kill(os.getpid(), signal.SIGTERM)
+        stopped(forked)
+
+    monkeypatch.setattr(reports.Stage, "add", interrupted_in_the_first_share)
+    monkeypatch.setattr(processes.Forked, "stop", stopped_again)
+    monkeypatch.setattr(database, "_share_count", lambda reader: 2)
+    handlers = [signal.getsignal(stopping) for stopping in build.STOPPING]
+    assert build.main([str(records), "--output", str(tmp_path / "quotes.db")]) == 130
+    assert capfd.readouterr().err == f"{tmp_path / 'quotes.db'}: interrupted, nothing written\n"
+    assert list(tmp_path.iterdir()) == [records]
+    assert [signal.getsignal(stopping) for stopping in build.STOPPING] == handlers  # as they were
+
+
 def test_a_file_replaced_while_shares_read_it_is_a_problem(tmp_path, monkeypatch):
     """Shares open a JSON lines file each on its own: if it is replaced once the build has
     shared it out (an editor saving it), they would read parts of two versions as one."""

@@ -188,3 +188,52 @@ def test_sigterm_stops_the_build_and_clears_what_it_began(tmp_path, corpus, suff
     assert errors == f"{output}: stopped by SIGTERM, nothing written\n"
     assert not any(map(running, children))
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("corpus", [PARALLEL_FTS_FROM + 10_000], indirect=True, ids=["two-process"])
+@pytest.mark.parametrize("stop, said", [(signal.SIGTERM, "stopped by SIGTERM, nothing written"),
+                                        (signal.SIGINT, "interrupted, nothing written")])
+def test_serve_watch_stopped_mid_build_lets_the_build_clear_what_it_began(tmp_path, corpus, stop, said):
+    """`serve --watch` stopped while it rebuilds (SIGTERM to it alone; Ctrl-C, SIGINT to the
+    whole group) stops the build as `timeout` would, and waits while it clears its files."""
+    import shutil
+    import urllib.request
+
+    from conftest import free_port
+
+    records = tmp_path / "records"
+    shutil.copytree(corpus.path, records)
+    output = tmp_path / "quotes.db"
+    subprocess.run(build_command(ROOT / "quotes", output), check=True, capture_output=True)
+    old = output.read_bytes()
+    log, port = tmp_path / "watch.log", free_port()
+    with open(log, "w") as written:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "quotedb", "serve", str(output), "--watch", "--records", str(records),
+             "--port", str(port)], cwd=ROOT, stdout=written, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # served: the watcher is watching
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=1)
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+                time.sleep(0.1)
+        (records / "articles.jsonl").touch()
+        while not list(tmp_path.glob("quotes.db.*.tmp")):
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.002)
+        if stop == signal.SIGINT:
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            process.send_signal(stop)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    time.sleep(0.2)
+    assert f"{output}: {said}" in log.read_text(), log.read_text()
+    assert "Traceback" not in log.read_text()
+    assert list(tmp_path.glob("quotes.db.*.tmp")) == []
+    assert output.read_bytes() == old
