@@ -27,9 +27,10 @@ Two things keep it fast at a million quotes without changing what it finds:
   every quote); for a search on its own, `count_from_index` answers that count
   from the index instead (35 ms), the same number, and remembers the last
   COUNTS_KEPT of them (the database never changes), so the next page of a search
-  does not count again. The index counts in parts, one range of ids a core (up
-  to `num_sql_threads`), at once (`_count_in_parts`): a phrase of two common words
-  takes 148 ms in one part at a million quotes.
+  does not count again; under `python -m quotedb serve`, large counts are shared
+  with the server's other processes (`SharedCounts`). The index counts in parts,
+  one range of ids a core (up to `num_sql_threads`), at once (`_count_in_parts`):
+  a phrase of two common words takes 148 ms in one part at a million quotes.
 
 `?_search_<column>=` searches one column of the index; `_search_speaker` searches
 every spelling of the speaker's name (the speaker and aliases columns).
@@ -50,6 +51,7 @@ gives '""', which matches nothing instead of failing.
 import asyncio
 import os
 import re
+import sqlite3
 from collections import OrderedDict
 
 from datasette import hookimpl
@@ -275,17 +277,22 @@ def startup(datasette):
         except AttributeError:  # not on Linux
             cores = os.cpu_count() or 1
         parts = max(1, min(cores, datasette.setting("num_sql_threads")))
+        shared = SharedCounts.named_by_serve()
         for db in datasette.databases.values():
             if await db.table_exists("quotes_fts"):
-                db.execute = _counting_from_index(db.execute, parts)
+                db.execute = _counting_from_index(db.execute, parts, shared and shared.of(db))
 
     return count_from_index
 
 
 COUNTS_KEPT = 4096
+_COUNT = (("count(*)", None, None, None, None, None, None),)  # the description of a count's one column
 
 
-def _counting_from_index(execute, parts):
+def _counting_from_index(execute, parts, shared=None):
+    """`execute`, with Datasette's count of a search on its own read from the index, and
+    remembered: the last COUNTS_KEPT here, and with `shared`, large ones for every
+    process of the server."""
     counts = OrderedDict()
 
     async def execute_with_index_counts(sql, params=None, **kwargs):
@@ -297,11 +304,16 @@ def _counting_from_index(execute, parts):
             return await execute(sql, params, **kwargs)
         key = (index_count, params[param])
         if key not in counts:
-            counts[key] = await _count_in_parts(execute, index_count, param, params[param], top, parts, **kwargs)
+            counted = shared.get(*key) if shared else None
+            if counted is None:
+                counted = await _count_in_parts(execute, index_count, param, params[param], top, parts, **kwargs)
+                if shared:
+                    shared.put(*key, counted)
+            counts[key] = counted
             if len(counts) > COUNTS_KEPT:
                 counts.popitem(last=False)
         counts.move_to_end(key)
-        return counts[key]
+        return Results([(counts[key],)], False, _COUNT)
 
     return execute_with_index_counts
 
@@ -324,4 +336,69 @@ async def _count_in_parts(execute, index_count, param, value, top, parts, **kwar
     for result in counted:
         if isinstance(result, BaseException):
             raise result
-    return Results([(sum(result.first()[0] for result in counted),)], False, counted[0].description)
+    return sum(result.first()[0] for result in counted)
+
+
+class SharedCounts:
+    """Counts made by any process of one server, kept in a small SQLite file: the next
+    page of a search, served by another process, is not counted again (330 ms of a core
+    for the commonest word at ten million quotes). `python -m quotedb serve` names the
+    file, in a folder of its own that it deletes when it stops, in SHARED_COUNTS (this
+    plugin cannot import quotedb). Only counts of SHARED_FROM matches or more are kept,
+    at most SHARED_KEPT of them; if the file fails, the count is made again, never
+    guessed."""
+
+    ENVIRONMENT = "QUOTEDB_SHARED_COUNTS"
+    SHARED_FROM = 50_000  # fewer take a few milliseconds to count again
+    SHARED_KEPT = 100_000
+
+    def __init__(self, path):
+        self.conn = sqlite3.connect(path, timeout=2, isolation_level=None)  # the processes start at once
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = OFF")  # the file goes with the server
+        self.conn.execute("CREATE TABLE IF NOT EXISTS counts (n INTEGER PRIMARY KEY, file TEXT NOT NULL, "
+                          "query TEXT NOT NULL, search TEXT NOT NULL, count INTEGER NOT NULL, UNIQUE (file, query, search))")
+        self.conn.execute("PRAGMA busy_timeout = 50")  # a page never waits long on another process's write
+
+    @classmethod
+    def named_by_serve(cls):
+        path = os.environ.get(cls.ENVIRONMENT)
+        if not path:
+            return None
+        try:
+            return cls(path)
+        except sqlite3.Error:
+            return None
+
+    def of(self, db):
+        """The counts of `db`'s file, as it is now: a file rebuilt since has other counts."""
+        try:
+            status = os.stat(db.path)
+        except (OSError, TypeError):  # no file (a database in memory)
+            return None
+        if db.is_mutable:
+            return None
+        return _FileCounts(self.conn, f"{db.path} {status.st_ino} {status.st_size} {status.st_mtime_ns}")
+
+
+class _FileCounts:
+    def __init__(self, conn, file):
+        self.conn, self.file = conn, file
+
+    def get(self, query, search):
+        try:
+            row = self.conn.execute("SELECT count FROM counts WHERE file = ? AND query = ? AND search = ?",
+                                    [self.file, query, search]).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    def put(self, query, search, count):
+        if count < SharedCounts.SHARED_FROM:
+            return
+        try:
+            self.conn.execute("INSERT OR IGNORE INTO counts (file, query, search, count) SELECT ?, ?, ?, ? "
+                              "WHERE (SELECT ifnull(max(n), 0) FROM counts) < ?",
+                              [self.file, query, search, count, SharedCounts.SHARED_KEPT])
+        except sqlite3.Error:
+            pass

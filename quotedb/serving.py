@@ -5,9 +5,11 @@ import json
 import logging
 import os
 import secrets
+import shutil
 import socket
 import sqlite3
 import sys
+import tempfile
 from pathlib import Path
 
 import uvicorn
@@ -18,6 +20,7 @@ from . import site
 from .processes import cores, end_with
 
 SERVE_OPTIONS = "QUOTEDB_SERVE"  # how `serve` tells each server process what to serve
+SHARED_COUNTS = "QUOTEDB_SHARED_COUNTS"  # the file where they share the counts they make
 
 
 def check_database(db_path):
@@ -57,6 +60,17 @@ def serve(db_path, host="127.0.0.1", port=8001, inspect_file=None, workers=None)
     Returns 0 when stopped, 3 when the site could not start (with one process, uvicorn
     ends it by the signal that stopped it, and by SystemExit(3) when the site cannot start)."""
     workers = workers or cores()  # one server process a core
+    if workers > 1:  # each process counts what the others have not (plugins/search.py)
+        shared_counts = tempfile.mkdtemp(prefix="quotedb-counts-")
+        os.environ[SHARED_COUNTS] = os.path.join(shared_counts, "counts.db")
+        try:
+            return _serve(db_path, host, port, inspect_file, workers)
+        finally:
+            shutil.rmtree(shared_counts, ignore_errors=True)
+    return _serve(db_path, host, port, inspect_file, workers)
+
+
+def _serve(db_path, host, port, inspect_file, workers) -> int:
     os.environ[SERVE_OPTIONS] = json.dumps({
         "database": str(db_path),
         "inspect_file": str(inspect_file) if inspect_file else None,

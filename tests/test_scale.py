@@ -347,5 +347,61 @@ def test_a_count_in_parts_is_the_index_count(large, parts):
         counted = large.loop.run_until_complete(search._count_in_parts(
             db.execute, "select count(*) from [quotes_fts] where [quotes_fts] match :search", "search", query,
             top, parts))
-        assert counted.first()[0] == expected, (words, parts)
+        assert counted == expected, (words, parts)
     assert expected == 0 and top > 10_000
+
+
+def _recording_counts(site, counted):
+    """Note `site` in `counted` each time it counts a search in the index."""
+    db = site.datasette.get_database("quotes")
+    execute = db.execute
+
+    async def recording(sql, params=None, **kwargs):
+        if sql.startswith("select count(*) from [quotes_fts] where [quotes_fts] match"):
+            counted.append(site)
+        return await execute(sql, params, **kwargs)
+
+    db.execute = recording  # before the site starts: the search plugin's counting calls it
+
+
+@pytest.mark.parametrize("shared_from, counted_by", [(1, "the first"), (10**9, "each")])
+def test_the_server_s_processes_share_the_counts_they_make(large, tmp_path, monkeypatch, shared_from, counted_by):
+    """Under `quotedb serve` (which names the file), the next page of a search served by
+    another process is not counted again; a count below SHARED_FROM is."""
+    from datasette.plugins import pm
+
+    from conftest import SiteClient
+
+    search = next(plugin for plugin in pm.get_plugins() if hasattr(plugin, "SharedCounts"))
+    monkeypatch.setattr(search.SharedCounts, "SHARED_FROM", shared_from)
+    monkeypatch.setenv(search.SharedCounts.ENVIRONMENT, str(tmp_path / "counts.db"))
+    term, matches = most_common_term(large.path)
+    first, second = processes = [SiteClient(large.path) for _ in range(2)]
+    counted = []
+    for site in processes:
+        _recording_counts(site, counted)
+    page = first.json(f"/quotes/quotes.json?_search={term}")
+    assert page["filtered_table_rows_count"] == matches and set(counted) == {first}
+    following = second.json(page["next_url"].replace("http://localhost", ""))
+    assert following["filtered_table_rows_count"] == matches
+    assert set(counted) == ({first} if counted_by == "the first" else {first, second})
+    for site in processes:
+        site.close()
+
+
+def test_a_count_file_that_cannot_be_opened_leaves_each_process_counting(large, tmp_path, monkeypatch):
+    from datasette.plugins import pm
+
+    from conftest import SiteClient
+
+    search = next(plugin for plugin in pm.get_plugins() if hasattr(plugin, "SharedCounts"))
+    monkeypatch.setattr(search.SharedCounts, "SHARED_FROM", 1)
+    monkeypatch.setenv(search.SharedCounts.ENVIRONMENT, str(tmp_path / "no such folder" / "counts.db"))
+    term, matches = most_common_term(large.path)
+    processes = [SiteClient(large.path) for _ in range(2)]
+    counted = []
+    for site in processes:
+        _recording_counts(site, counted)
+        assert site.json(f"/quotes/quotes.json?_search={term}")["filtered_table_rows_count"] == matches
+        site.close()
+    assert set(counted) == set(processes)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -81,11 +82,23 @@ def test_serve_answers_from_two_processes_and_stops_them_all(seed_db, tmp_path):
         for _ in range(6):  # more requests than processes, each on a new connection
             with urllib.request.urlopen(url + "/quotes/quotes.json?_search=civilians&_shape=array&_col=id") as answer:
                 assert [row["id"] for row in json.load(answer)] == expected
+        # The processes share the counts they make in one file (plugins/search.py), in a folder
+        # of the server's own.
+        shared = {_environment(worker)["QUOTEDB_SHARED_COUNTS"] for worker in workers}
+        assert len(shared) == 1
+        counts = Path(shared.pop())
+        assert sqlite3.connect(counts).execute("select count(*) from counts").fetchone() == (0,)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=20)
     assert _gone(workers), log.read_text()
     assert "Started server process" in log.read_text()
+    assert not counts.parent.exists()  # deleted with the server
+
+
+def _environment(pid) -> dict:
+    pairs = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return dict(pair.decode().split("=", 1) for pair in pairs if b"=" in pair)
 
 
 @pytest.mark.parametrize("stop", [signal.SIGHUP, signal.SIGKILL])
