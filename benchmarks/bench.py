@@ -178,6 +178,9 @@ def vocabulary(database: Path) -> list:
     return conn.execute("select term, doc from temp.vocab where term glob '[a-z][a-z]*'").fetchall()
 
 
+WORST_CASE = "common phrase"  # a class of its own, left out of the figures for every class together
+
+
 def search_terms(database: Path, rng: random.Random, per_class: int, vocab=None) -> dict:
     """Distinct real terms of each class, by the number of quotes that contain them.
 
@@ -226,7 +229,9 @@ def search_terms(database: Path, rng: random.Random, per_class: int, vocab=None)
     phrases = rng.sample(sorted(phrases), min(per_class, len(phrases)))
     terms = {"common": common, "mid": mid, "rare": rare, "phrase": phrases,
              "speaker": speaker, "two words": rng.sample(two_words, min(per_class, len(two_words))),
-             "common phrase": rng.sample(common_phrases, min(per_class, len(common_phrases)))}
+             WORST_CASE: rng.sample(common_phrases, min(per_class, len(common_phrases)))}
+    seen = set()  # a search in two classes would be answered from the response cache the second time
+    terms = {kind: [term for term in values if not (term in seen or seen.add(term))] for kind, values in terms.items()}
     return {kind: values for kind, values in terms.items() if values}
 
 
@@ -469,7 +474,8 @@ def bench_size(args, quotes: int) -> dict:
 
     every_term = [term for values in terms.values() for term in values]
     deep = deep_page_paths(database, every_term)
-    mix = [search_path(values[i]) for values in terms.values() for i in range(min(10, len(values)))]
+    mix = [search_path(values[i]) for kind, values in terms.items() if kind != WORST_CASE
+           for i in range(min(10, len(values)))]
     uncached = distinct_searches(database, rng, 20000, exclude=[search_path(t) for t in every_term], vocab=vocab)
     figures = {}
     # Start-up without the inspect file first, so that the measured site starts as `./run serve` does.
@@ -493,7 +499,7 @@ def bench_size(args, quotes: int) -> dict:
                 server, uncached, seconds=args.seconds, repeat=False)
         finally:
             server.stop()
-        every = [ms for values in latencies.values() for ms in values]
+        every = [ms for kind, values in latencies.items() if kind != WORST_CASE for ms in values]
         figures[name] = {
             "startup_s": round(server.startup_s, 2),
             "server_startup_mb": round(server.startup_memory_kb / 1024, 1),
@@ -558,7 +564,7 @@ def bench_size(args, quotes: int) -> dict:
     for name, f in figures.items():
         rows += [
             (f"[{name}] server memory after start-up / peak (PSS)", f"{f['server_startup_mb']} / {f['server_peak_mb']} MB"),
-            (f"[{name}] search p50 / p95, each search new (all classes)", f"{f['search_p50_ms']} / {f['search_p95_ms']} ms"),
+            (f"[{name}] search p50 / p95, each search new (every class but the worst case)", f"{f['search_p50_ms']} / {f['search_p95_ms']} ms"),
         ] + [(f"[{name}]   search p95, {k}", f"{v} ms") for k, v in f["search_p95_ms_by_class"].items()] + [
             (f"[{name}] search errors / wrong counts", f"{f['search_errors']} / {f['search_wrong_counts']} of {f['search_requests']}"),
             (f"[{name}] searches with windowed facets / facets timed out", f"{f['searches_with_windowed_facets']} / {', '.join(f['facets_timed_out']) or 'none'}"),

@@ -22,13 +22,24 @@ STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 def _stop(signal_number, frame):
     """The first of these signals stops the build as Ctrl-C does; any after it (Ctrl-C
-    sends SIGINT to `serve --watch` too, which then sends SIGTERM) are ignored, so that
+    sends SIGINT to `serve --watch` too, which then sends SIGTERM) are let go, so that
     clearing what the build began is not cut short."""
-    for stopping in STOPPING:
-        signal.signal(stopping, signal.SIG_IGN)
+    _let_stops_go()
     if signal_number == signal.SIGINT:
         raise KeyboardInterrupt
     raise Stopped(signal_number)
+
+
+def _let_stops_go():
+    # A handler that does nothing, not SIG_IGN: a signal that came while SQLite ran would
+    # find SIG_IGN and make Python print "Signal 15 ignored due to race condition".
+    for stopping in STOPPING:
+        if signal.getsignal(stopping) is _stop:
+            signal.signal(stopping, _let_go)
+
+
+def _let_go(signal_number, frame):
+    pass
 
 
 def main(argv=None) -> int:
@@ -42,7 +53,9 @@ def main(argv=None) -> int:
         "--check", action="store_true", help="validate only; write nothing (for pre-commit and CI)"
     )
     args = parser.parse_args(argv)
-    handlers = {stopping: signal.signal(stopping, _stop) for stopping in STOPPING}
+    # A signal its caller ignores (SIGHUP under nohup, SIGINT in a background job) stays ignored.
+    handlers = {stopping: signal.signal(stopping, _stop) for stopping in STOPPING
+                if signal.getsignal(stopping) is not signal.SIG_IGN}
     # The build makes millions of short-lived objects and keeps few. Python's cycle
     # collector, run after every 700 new objects by default, went over the ones it keeps
     # (the registry's) again and again: 0.4 of the 6 s a build of 100k quotes took.
@@ -57,37 +70,13 @@ def main(argv=None) -> int:
 
 
 def _build(args) -> int:
-    # A check writes nothing of its own: what stops it is said of the records it checks.
-    if args.check:
-        where, what, nothing, database = args.records_dir, "check", "", "the check's temporary database"
-    else:
-        where, what, nothing, database = args.output, "build", ", nothing written", "the database"
     try:
         reader = RecordsReader(args.records_dir)
         warnings, counts = build_database(reader, None if args.check else args.output)
-    except InvalidRecords as invalid:
-        for problem in invalid.problems:
-            print(problem, file=sys.stderr)
-        count = len(invalid.problems)
-        print(
-            f"{count} problem{'s' * (count != 1)} found; "
-            + ("nothing written." if not args.check else "records are not valid."),
-            file=sys.stderr,
-        )
-        return 1
-    except ProcessFailed as error:
-        print(f"{where}: the {what} failed{nothing}: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print(f"{where}: interrupted{nothing}", file=sys.stderr)
-        return 130
-    except Stopped as stopped:
-        print(f"{where}: stopped by {signal.Signals(stopped.signal).name}{nothing}", file=sys.stderr)
-        return 128 + stopped.signal
-    except (OSError, sqlite3.Error) as error:
-        reason = getattr(error, "strerror", None) or error
-        print(f"{where}: cannot write {database}: {reason}", file=sys.stderr)
-        return 1
+    except BaseException as error:
+        _let_stops_go()  # it has ended: what is left is to say how
+        return _failed(args, error)
+    _let_stops_go()
     for warning in warnings:
         print(f"{warning} (warning)", file=sys.stderr)
     summary = (
@@ -99,3 +88,36 @@ def _build(args) -> int:
         return 0
     print(f"built {args.output}: {summary}")
     return 0
+
+
+def _failed(args, error) -> int:
+    """Say why the build or check stopped; its exit status."""
+    # A check writes nothing of its own: what stops it is said of the records it checks.
+    if args.check:
+        where, what, nothing, database = args.records_dir, "check", "", "the check's temporary database"
+    else:
+        where, what, nothing, database = args.output, "build", ", nothing written", "the database"
+    if isinstance(error, InvalidRecords):
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        count = len(error.problems)
+        print(
+            f"{count} problem{'s' * (count != 1)} found; "
+            + ("nothing written." if not args.check else "records are not valid."),
+            file=sys.stderr,
+        )
+        return 1
+    if isinstance(error, ProcessFailed):
+        print(f"{where}: the {what} failed{nothing}: {error}", file=sys.stderr)
+        return 1
+    if isinstance(error, KeyboardInterrupt):
+        print(f"{where}: interrupted{nothing}", file=sys.stderr)
+        return 130
+    if isinstance(error, Stopped):
+        print(f"{where}: stopped by {signal.Signals(error.signal).name}{nothing}", file=sys.stderr)
+        return 128 + error.signal
+    if isinstance(error, (OSError, sqlite3.Error)):
+        reason = getattr(error, "strerror", None) or error
+        print(f"{where}: cannot write {database}: {reason}", file=sys.stderr)
+        return 1
+    raise error

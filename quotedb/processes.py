@@ -15,15 +15,15 @@ from pathlib import Path
 PR_SET_PDEATHSIG = 1
 
 
-def end_with(parent: int):
+def end_with(parent: int, ending=signal.SIGKILL):
     """End this process when `parent`, which started it, ends, even when it is killed:
-    the kernel signals it (Linux), or a thread watches for the parent to go."""
+    the kernel sends it `ending` (Linux), or a thread watches for the parent to go."""
     try:
         prctl = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
         threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     else:
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        prctl(PR_SET_PDEATHSIG, ending)
     if os.getppid() != parent:  # the parent was gone before the kernel was asked
         os._exit(1)
 

@@ -135,16 +135,24 @@ def _snapshot(records_dir) -> dict:
     return files
 
 
-def _run_build(command) -> int:
+def _run_build(command, watcher: int) -> int:
     """The build's exit code. Stopped meanwhile, we stop it with SIGTERM, as `timeout`
-    would, and it clears what it began (`subprocess.run` would SIGKILL it, leaving its
-    temporary files until the next build)."""
-    build = subprocess.Popen(command)
+    would, and wait while it clears what it began (`subprocess.run` would SIGKILL it,
+    leaving its temporary files until the next build): at ten million quotes one of its
+    SQL statements may run for a minute before it can stop. Stopped again meanwhile, we
+    kill it. Killed ourselves, the kernel sends it SIGTERM (`end_with`)."""
+    build = subprocess.Popen(command, preexec_fn=lambda: end_with(watcher, signal.SIGTERM))
     try:
         return build.wait()
     finally:
         if build.poll() is None:
-            _stop(build)
+            build.terminate()
+            try:
+                build.wait()
+            finally:
+                if build.poll() is None:
+                    build.kill()
+                    build.wait()
 
 
 def _stop(process):
@@ -184,7 +192,7 @@ def watch(db_path, records_dir, host="127.0.0.1", port=8001, interval=1.0, worke
                 continue
             seen = now
             print(f"{records_dir} changed: rebuilding {db_path}", file=sys.stderr, flush=True)
-            if _run_build(build) != 0:
+            if _run_build(build, watcher) != 0:
                 print(f"Build failed; still serving the previous {db_path}", file=sys.stderr, flush=True)
                 continue
             _stop(server)
