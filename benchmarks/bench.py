@@ -508,7 +508,7 @@ def bench_size(args, quotes: int) -> dict:
             "search_p95_ms": round(percentile(every, 0.95), 1),
             "search_p95_ms_by_class": {k: round(percentile(v, 0.95), 1) for k, v in latencies.items()},
         "rare_words_in_at_most": max((index_count(t) for t in share.get("rare", [])), default=None),
-            "search_requests": len(every),
+            "search_requests": sum(len(values) for values in latencies.values()),
             "search_errors": errors,
             "search_wrong_counts": wrong_counts,
             "searches_with_windowed_facets": windowed,
