@@ -1,3 +1,4 @@
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -43,6 +44,13 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def as_a_terminal_starts_it():
+    """`preexec_fn` for a command a test sends SIGINT (Ctrl-C): SIGINT as a terminal's
+    foreground job has it, whatever this test run inherited (a job started in the
+    background by a shell ignores SIGINT, and so do the commands it runs)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def start_server(db_path, log_path, *options):

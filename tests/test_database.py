@@ -310,11 +310,18 @@ def test_a_second_signal_does_not_cut_short_what_a_stopped_build_clears(tmp_path
     monkeypatch.setattr(reports.Stage, "add", interrupted_in_the_first_share)
     monkeypatch.setattr(processes.Forked, "stop", stopped_again)
     monkeypatch.setattr(database, "_share_count", lambda reader: 2)
-    handlers = [signal.getsignal(stopping) for stopping in build.STOPPING]
-    assert build.main([str(records), "--output", str(tmp_path / "quotes.db")]) == 130
-    assert capfd.readouterr().err == f"{tmp_path / 'quotes.db'}: interrupted, nothing written\n"
-    assert list(tmp_path.iterdir()) == [records]
-    assert [signal.getsignal(stopping) for stopping in build.STOPPING] == handlers  # as they were
+    ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # a test run started in the background
+    if ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+    try:
+        handlers = [signal.getsignal(stopping) for stopping in build.STOPPING]
+        assert build.main([str(records), "--output", str(tmp_path / "quotes.db")]) == 130
+        assert capfd.readouterr().err == f"{tmp_path / 'quotes.db'}: interrupted, nothing written\n"
+        assert list(tmp_path.iterdir()) == [records]
+        assert [signal.getsignal(stopping) for stopping in build.STOPPING] == handlers  # as they were
+    finally:
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def test_a_file_replaced_while_shares_read_it_is_a_problem(tmp_path, monkeypatch):

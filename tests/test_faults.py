@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, as_a_terminal_starts_it
 
 # Processes and their CPU time are read from /proc.
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
@@ -159,7 +159,8 @@ def test_ctrl_c_while_shares_are_read_stops_the_build_without_a_traceback(tmp_pa
     needs_shares()
     output = tmp_path / "quotes.db"
     process = subprocess.Popen(build_command(corpus.path, output), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+                               stderr=subprocess.PIPE, text=True, start_new_session=True,
+                               preexec_fn=as_a_terminal_starts_it)
     children = started(process, output, "-stage1.tmp")
     for child in children:
         os.kill(child, signal.SIGINT)
@@ -197,7 +198,7 @@ def test_two_signals_at_once_stop_the_build_with_one_line(tmp_path, corpus):
     race condition" with a traceback)."""
     output = tmp_path / "quotes.db"
     process = subprocess.Popen(build_command(corpus.path, output), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, preexec_fn=as_a_terminal_starts_it)
     started(process, output, "-fts.tmp")
     time.sleep(0.2)
     process.send_signal(signal.SIGINT)
@@ -212,7 +213,7 @@ def test_ctrl_c_as_the_build_starts_says_no_traceback(tmp_path, moment):
     """Before the build has begun anything (Python starting, importing): it just ends."""
     output = tmp_path / "quotes.db"
     process = subprocess.Popen(build_command(ROOT / "quotes", output), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, preexec_fn=as_a_terminal_starts_it)
     time.sleep(moment)
     process.send_signal(signal.SIGINT)
     _, errors = process.communicate(timeout=60)
@@ -255,7 +256,8 @@ def test_serve_watch_stopped_mid_build_lets_the_build_clear_what_it_began(tmp_pa
     with open(log, "w") as written:
         process = subprocess.Popen(
             [sys.executable, "-m", "quotedb", "serve", str(output), "--watch", "--records", str(records),
-             "--port", str(port)], cwd=ROOT, stdout=written, stderr=subprocess.STDOUT, start_new_session=True)
+             "--port", str(port)], cwd=ROOT, stdout=written, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=as_a_terminal_starts_it)
     try:
         deadline = time.monotonic() + 60
         while True:  # served: the watcher is watching
