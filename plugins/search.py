@@ -52,6 +52,7 @@ import asyncio
 import os
 import re
 import sqlite3
+import time
 from collections import OrderedDict
 
 from datasette import hookimpl
@@ -344,21 +345,28 @@ class SharedCounts:
     page of a search, served by another process, is not counted again (330 ms of a core
     for the commonest word at ten million quotes). `python -m quotedb serve` names the
     file, in a folder of its own that it deletes when it stops, in SHARED_COUNTS (this
-    plugin cannot import quotedb). Only counts of SHARED_FROM matches or more are kept,
-    at most SHARED_KEPT of them; if the file fails, the count is made again, never
-    guessed."""
+    plugin cannot import quotedb). Kept: counts of SHARED_FROM matches or more, of a
+    search of at most SHARED_LONGEST characters (the count query typed on the SQL page
+    is counted here too, with any text), the newest SHARED_KEPT of them, so the file
+    stays under 25 MB. If the file fails, the count is made again, never guessed."""
 
     ENVIRONMENT = "QUOTEDB_SHARED_COUNTS"
     SHARED_FROM = 50_000  # fewer take a few milliseconds to count again
-    SHARED_KEPT = 100_000
+    SHARED_LONGEST = 2_000  # what `_search` makes of its 500 characters at most
+    SHARED_KEPT = 10_000
 
     def __init__(self, path):
-        self.conn = sqlite3.connect(path, timeout=2, isolation_level=None)  # the processes start at once
-        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn = sqlite3.connect(path, timeout=2, isolation_level=None)
+        for attempt in range(20):  # the processes start at once, and the first to set WAL wins
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                break
+            except sqlite3.OperationalError:
+                time.sleep(0.05)
         self.conn.execute("PRAGMA synchronous = OFF")  # the file goes with the server
         self.conn.execute("CREATE TABLE IF NOT EXISTS counts (n INTEGER PRIMARY KEY, file TEXT NOT NULL, "
                           "query TEXT NOT NULL, search TEXT NOT NULL, count INTEGER NOT NULL, UNIQUE (file, query, search))")
-        self.conn.execute("PRAGMA busy_timeout = 50")  # a page never waits long on another process's write
+        self.conn.execute("PRAGMA busy_timeout = 10")  # a page never waits long on another process's write
 
     @classmethod
     def named_by_serve(cls):
@@ -394,11 +402,14 @@ class _FileCounts:
         return row[0] if row else None
 
     def put(self, query, search, count):
-        if count < SharedCounts.SHARED_FROM:
+        if count < SharedCounts.SHARED_FROM or len(search) > SharedCounts.SHARED_LONGEST:
             return
         try:
-            self.conn.execute("INSERT OR IGNORE INTO counts (file, query, search, count) SELECT ?, ?, ?, ? "
-                              "WHERE (SELECT ifnull(max(n), 0) FROM counts) < ?",
-                              [self.file, query, search, count, SharedCounts.SHARED_KEPT])
+            with self.conn:
+                self.conn.execute("BEGIN IMMEDIATE")
+                self.conn.execute("INSERT OR IGNORE INTO counts (file, query, search, count) VALUES (?, ?, ?, ?)",
+                                  [self.file, query, search, count])
+                self.conn.execute("DELETE FROM counts WHERE n <= (SELECT max(n) FROM counts) - ?",
+                                  [SharedCounts.SHARED_KEPT])
         except sqlite3.Error:
             pass

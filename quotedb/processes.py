@@ -34,6 +34,16 @@ def _exit_when_orphaned(parent: int):
     os._exit(1)
 
 
+def process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
+
+
 class ProcessFailed(Exception):
     """A forked process stopped before it was done (killed, out of memory)."""
 

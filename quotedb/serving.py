@@ -17,10 +17,11 @@ from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors import Multiprocess
 
 from . import site
-from .processes import cores, end_with
+from .processes import cores, end_with, process_exists
 
 SERVE_OPTIONS = "QUOTEDB_SERVE"  # how `serve` tells each server process what to serve
 SHARED_COUNTS = "QUOTEDB_SHARED_COUNTS"  # the file where they share the counts they make
+SHARED_COUNTS_PREFIX = "quotedb-counts-"  # its folder's name begins so, then the server's process id
 
 
 def check_database(db_path):
@@ -60,14 +61,26 @@ def serve(db_path, host="127.0.0.1", port=8001, inspect_file=None, workers=None)
     Returns 0 when stopped, 3 when the site could not start (with one process, uvicorn
     ends it by the signal that stopped it, and by SystemExit(3) when the site cannot start)."""
     workers = workers or cores()  # one server process a core
+    os.environ.pop(SHARED_COUNTS, None)
     if workers > 1:  # each process counts what the others have not (plugins/search.py)
-        shared_counts = tempfile.mkdtemp(prefix="quotedb-counts-")
+        _remove_stale_shared_counts()
+        shared_counts = tempfile.mkdtemp(prefix=f"{SHARED_COUNTS_PREFIX}{os.getpid()}-")
         os.environ[SHARED_COUNTS] = os.path.join(shared_counts, "counts.db")
         try:
             return _serve(db_path, host, port, inspect_file, workers)
         finally:
             shutil.rmtree(shared_counts, ignore_errors=True)
     return _serve(db_path, host, port, inspect_file, workers)
+
+
+def _remove_stale_shared_counts():
+    """Delete the count folders of servers that are gone (killed, or stopped before they
+    could delete it): each is named after its server's process id."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SHARED_COUNTS_PREFIX}*"):
+        pid = folder.name[len(SHARED_COUNTS_PREFIX):].split("-")[0]
+        if pid.isdigit() and not process_exists(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
 
 
 def _serve(db_path, host, port, inspect_file, workers) -> int:

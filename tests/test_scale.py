@@ -405,3 +405,57 @@ def test_a_count_file_that_cannot_be_opened_leaves_each_process_counting(large, 
         assert site.json(f"/quotes/quotes.json?_search={term}")["filtered_table_rows_count"] == matches
         site.close()
     assert set(counted) == set(processes)
+
+
+def _search_plugin():
+    from datasette.plugins import pm
+
+    return next(plugin for plugin in pm.get_plugins() if hasattr(plugin, "SharedCounts"))
+
+
+def test_the_shared_counts_file_keeps_the_newest_counts_of_searches_of_bounded_length(large, tmp_path, monkeypatch):
+    """The count query typed on the SQL page is counted as a search, with any text: a long
+    one is not kept, and only the newest SHARED_KEPT counts are, so the file stays small."""
+    from types import SimpleNamespace
+
+    large.get("/-/versions.json")  # the plugins loaded
+    search = _search_plugin()
+    monkeypatch.setattr(search.SharedCounts, "SHARED_FROM", 1)
+    monkeypatch.setattr(search.SharedCounts, "SHARED_KEPT", 5)
+    counts = search.SharedCounts(tmp_path / "counts.db").of(SimpleNamespace(path=str(large.path), is_mutable=False))
+    query = "select count(*) from [quotes_fts] where [quotes_fts] match :search"
+    counts.put(query, '"ba" ' + "x" * search.SharedCounts.SHARED_LONGEST, 7)
+    for number in range(12):
+        counts.put(query, f'"word{number}"', 100 + number)
+    kept = sqlite3.connect(tmp_path / "counts.db").execute("select search, count from counts order by n").fetchall()
+    assert kept == [(f'"word{number}"', 100 + number) for number in range(7, 12)]
+    assert counts.get(query, '"word11"') == 111 and counts.get(query, '"word6"') is None
+
+
+def test_processes_opening_a_new_counts_file_at_once_all_share_it(large, tmp_path):
+    """The first to turn on WAL takes a lock the others found taken at once (no wait)."""
+    import multiprocessing
+
+    large.get("/-/versions.json")
+    search = _search_plugin()
+    context = multiprocessing.get_context("fork")
+    for attempt in range(5):
+        path = tmp_path / f"counts{attempt}.db"
+        barrier = context.Barrier(8)
+        results = context.Queue()
+
+        def opening():
+            barrier.wait()
+            try:
+                search.SharedCounts(path)
+                results.put("shared")
+            except sqlite3.Error as error:
+                results.put(str(error))
+
+        processes = [context.Process(target=opening) for _ in range(8)]
+        for process in processes:
+            process.start()
+        outcomes = [results.get(timeout=30) for _ in processes]
+        for process in processes:
+            process.join()
+        assert outcomes == ["shared"] * 8

@@ -9,6 +9,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -69,7 +70,12 @@ def _workers(process) -> list:
 
 def test_serve_answers_from_two_processes_and_stops_them_all(seed_db, tmp_path):
     log = tmp_path / "serve.log"
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = Path(tempfile.gettempdir()) / f"quotedb-counts-{int(gone.stdout)}-left"  # a killed server's
+    (stale / "counts.db").parent.mkdir(exist_ok=True)
+    (stale / "counts.db").write_bytes(b"")
     process, url = start_server(seed_db, log, "--workers", "2")
+    assert not stale.exists()
     try:
         workers = _workers(process)
         assert len(workers) == 2, _children(process.pid)
