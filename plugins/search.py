@@ -273,17 +273,28 @@ def prepare_connection(conn):
 @hookimpl
 def startup(datasette):
     async def count_from_index():
-        try:
-            cores = len(os.sched_getaffinity(0))
-        except AttributeError:  # not on Linux
-            cores = os.cpu_count() or 1
-        parts = max(1, min(cores, datasette.setting("num_sql_threads")))
+        parts = max(1, min(_cores(), datasette.setting("num_sql_threads")))
         shared = SharedCounts.named_by_serve()
         for db in datasette.databases.values():
             if await db.table_exists("quotes_fts"):
                 db.execute = _counting_from_index(db.execute, parts, shared and shared.of(db))
 
     return count_from_index
+
+
+CORES = "QUOTEDB_CORES"  # the cores `python -m quotedb serve` counted, a CPU quota included
+
+
+def _cores() -> int:
+    """The cores this process may use: as the server counted them, else the cores it
+    may run on (a CPU quota unseen)."""
+    named = os.environ.get(CORES, "")
+    if named.isdigit() and int(named) > 0:
+        return int(named)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 COUNTS_KEPT = 4096

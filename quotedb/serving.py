@@ -21,6 +21,7 @@ from .processes import cores, end_with, process_exists
 
 SERVE_OPTIONS = "QUOTEDB_SERVE"  # how `serve` tells each server process what to serve
 SHARED_COUNTS = "QUOTEDB_SHARED_COUNTS"  # the file where they share the counts they make
+CORES = "QUOTEDB_CORES"  # the cores it may use, which plugins/search.py counts in parts for
 SHARED_COUNTS_PREFIX = "quotedb-counts-"  # its folder's name begins so, then the server's process id
 
 
@@ -61,6 +62,7 @@ def serve(db_path, host="127.0.0.1", port=8001, inspect_file=None, workers=None)
     Returns 0 when stopped, 3 when the site could not start (with one process, uvicorn
     ends it by the signal that stopped it, and by SystemExit(3) when the site cannot start)."""
     workers = workers or cores()  # one server process a core
+    os.environ[CORES] = str(cores())  # for the search plugin's count parts: it cannot read a CPU quota
     os.environ.pop(SHARED_COUNTS, None)
     if workers > 1:  # each process counts what the others have not (plugins/search.py)
         _remove_stale_shared_counts()

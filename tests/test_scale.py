@@ -459,3 +459,18 @@ def test_processes_opening_a_new_counts_file_at_once_all_share_it(large, tmp_pat
         for process in processes:
             process.join()
         assert outcomes == ["shared"] * 8
+
+
+@pytest.mark.parametrize("cores, parts", [("1", 1), ("2", 2)])
+def test_a_count_is_made_in_one_part_a_core_the_server_counted(large, monkeypatch, cores, parts):
+    """`python -m quotedb serve` counts the cores a CPU quota leaves it (QUOTEDB_CORES); the
+    plugin, which cannot read the quota, counts a search in one part each."""
+    from conftest import SiteClient
+
+    monkeypatch.setenv("QUOTEDB_CORES", cores)
+    site, counted = SiteClient(large.path), []
+    _recording_counts(site, counted)
+    term, matches = most_common_term(large.path)
+    assert site.json(f"/quotes/quotes.json?_search={term}")["filtered_table_rows_count"] == matches
+    assert len(counted) == parts
+    site.close()

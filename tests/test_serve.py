@@ -90,6 +90,9 @@ def test_serve_answers_from_two_processes_and_stops_them_all(seed_db, tmp_path):
                 assert [row["id"] for row in json.load(answer)] == expected
         # The processes share the counts they make in one file (plugins/search.py), in a folder
         # of the server's own.
+        from quotedb.processes import cores  # what the search plugin counts in parts for, a quota included
+
+        assert {_environment(worker)["QUOTEDB_CORES"] for worker in workers} == {str(cores())}
         shared = {_environment(worker)["QUOTEDB_SHARED_COUNTS"] for worker in workers}
         assert len(shared) == 1
         counts = Path(shared.pop())
