@@ -2,6 +2,7 @@
 
 import argparse
 import gc
+import os
 import signal
 import sqlite3
 import sys
@@ -70,11 +71,17 @@ def main(argv=None) -> int:
 
 
 def _build(args) -> int:
+    output = None if args.check else args.output
+    before = _identity(output)
     try:
         reader = RecordsReader(args.records_dir)
-        warnings, counts = build_database(reader, None if args.check else args.output)
+        warnings, counts = build_database(reader, output)
     except BaseException as error:
         _let_stops_go()  # it has ended: what is left is to say how
+        if isinstance(error, (KeyboardInterrupt, Stopped)) and _identity(output) != before:
+            # stopped in the moment between putting the new file in place and returning
+            print(f"{output}: written, then {_stopped_by(error)}", file=sys.stderr)
+            return 130 if isinstance(error, KeyboardInterrupt) else 128 + error.signal
         return _failed(args, error)
     _let_stops_go()
     for warning in warnings:
@@ -111,13 +118,28 @@ def _failed(args, error) -> int:
         print(f"{where}: the {what} failed{nothing}: {error}", file=sys.stderr)
         return 1
     if isinstance(error, KeyboardInterrupt):
-        print(f"{where}: interrupted{nothing}", file=sys.stderr)
+        print(f"{where}: {_stopped_by(error)}{nothing}", file=sys.stderr)
         return 130
     if isinstance(error, Stopped):
-        print(f"{where}: stopped by {signal.Signals(error.signal).name}{nothing}", file=sys.stderr)
+        print(f"{where}: {_stopped_by(error)}{nothing}", file=sys.stderr)
         return 128 + error.signal
     if isinstance(error, (OSError, sqlite3.Error)):
         reason = getattr(error, "strerror", None) or error
         print(f"{where}: cannot write {database}: {reason}", file=sys.stderr)
         return 1
     raise error
+
+
+def _stopped_by(error) -> str:
+    if isinstance(error, KeyboardInterrupt):
+        return "interrupted"
+    return f"stopped by {signal.Signals(error.signal).name}"
+
+
+def _identity(path):
+    """What tells one file at `path` from another put there since (None: no file)."""
+    try:
+        status = os.stat(path) if path else None
+    except OSError:
+        return None
+    return status and (status.st_dev, status.st_ino, status.st_mtime_ns)

@@ -293,16 +293,16 @@ def populate(
         problems, warnings = stage.merge(refused_articles)
     if problems or check_only:
         return problems, warnings
-    fts_build = None
-    quotes = db.execute("SELECT count(*) FROM stage.grouped").fetchone()[0]
-    if fts_file is not None and stage_file != ":memory:" and quotes >= PARALLEL_FTS_FROM:
-        fts_build = _start_fts_build(fts_file, stage_file, speakers)
+    fts_builds = []  # the process building the full-text index, if one does
     try:
-        _write_tables(db, speakers, fts_build is None)
-        if fts_build is not None:
+        quotes = db.execute("SELECT count(*) FROM stage.grouped").fetchone()[0]
+        if fts_file is not None and stage_file != ":memory:" and quotes >= PARALLEL_FTS_FROM:
+            _start_fts_build(fts_file, stage_file, speakers, fts_builds.append)
+        _write_tables(db, speakers, not fts_builds)
+        for fts_build in fts_builds:
             _finish_fts_build(db, fts_build, fts_file)
     finally:
-        if fts_build is not None:  # stopped, if the build is, before its files are deleted
+        for fts_build in fts_builds:  # stopped, if the build is, before its files are deleted
             fts_build.stop()
     db.execute("DETACH DATABASE stage")
     with db.conn:
@@ -357,10 +357,10 @@ def _aliases(speaker) -> str:
     return json.dumps(speaker.aliases, ensure_ascii=False)
 
 
-def _start_fts_build(path: Path, stage_file, speakers):
+def _start_fts_build(path: Path, stage_file, speakers, keep):
     """Index the quotes, exactly as quote_search shows them, in a file of its own, in a
     forked process that reads the stage (which this process no longer writes) and
-    works on the second core."""
+    works on the second core; `keep` is given the process."""
     names = {s.id: (s.name, _aliases(s)) for s in speakers}
 
     def build():
@@ -380,7 +380,7 @@ def _start_fts_build(path: Path, stage_file, speakers):
             )
         conn.close()
 
-    return start_forked(build)
+    start_forked(build, keep)
 
 
 def _finish_fts_build(db, fts_build, path: Path):
@@ -426,7 +426,7 @@ def build_database(reader: RecordsReader, path: Optional[Path], shares: Optional
         parts = reader.shares(count)
         for place, share in enumerate(parts[1:], start=1):
             share_file = path.with_name(f"{path.name}.{os.getpid()}-stage{place}.tmp")
-            sharing.append(_start_share(reader, share, share_file, place))
+            _start_share(reader, share, share_file, place, sharing)
         problems, warnings = populate(
             db, reader.speakers, reader.articles(parts[0]), stage_file, index_file, not keep,
             reader.refused_articles, _shares_staged(sharing, reader),
@@ -463,10 +463,11 @@ def _share_count(reader: RecordsReader) -> int:
     return min(cores(), AUTOMATIC_SHARES_AT_MOST)
 
 
-def _start_share(reader: RecordsReader, share, location: Path, place: int):
+def _start_share(reader: RecordsReader, share, location: Path, place: int, sharing: list):
     """Read, check and stage one share of the records in `location`, in a forked process
-    (a JSON lines file cut between shares is read by each from its cut). What it found
-    wrong in the records comes back once it is done."""
+    (a JSON lines file cut between shares is read by each from its cut), added to
+    `sharing` with its location. What it found wrong in the records comes back once it
+    is done."""
 
     def stage_share():
         problems, warnings, refused = len(reader.problems), len(reader.warnings), set(reader.refused_articles)
@@ -478,7 +479,7 @@ def _start_share(reader: RecordsReader, share, location: Path, place: int):
         conn.close()
         return reader.problems[problems:], reader.warnings[warnings:], reader.refused_articles - refused
 
-    return start_forked(stage_share), location
+    start_forked(stage_share, lambda forked: sharing.append((forked, location)))
 
 
 def _shares_staged(sharing, reader: RecordsReader):

@@ -48,12 +48,17 @@ class ProcessFailed(Exception):
     """A forked process stopped before it was done (killed, out of memory)."""
 
 
-def start_forked(work) -> "Forked":
+STOPPING = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
+
+def start_forked(work, keep):
     """Run `work()` in a forked process: it starts with this process's state as it is
     (the records read so far, Python's hash seed, which the build's keys depend on),
     ends with this process, and leaves Ctrl-C, which the terminal sends the whole
-    group, to this process. What `work` returns, or the error it met writing (a full
-    disk), comes back through a pipe: see `Forked.result`."""
+    group, to this process. `keep` is given its `Forked` before a signal can stop this
+    process (they wait meanwhile), so that whatever stops this process stops it too.
+    What `work` returns, or the error it met writing (a full disk), comes back through a
+    pipe: see `Forked.result`."""
     receiving, sending = multiprocessing.Pipe(duplex=False)
     parent = os.getpid()
 
@@ -61,7 +66,7 @@ def start_forked(work) -> "Forked":
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stopped outright (Forked.stop), whatever the parent does
         signal.signal(signal.SIGHUP, signal.SIG_DFL)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPPING)
         end_with(parent)
         try:
             sending.send((True, work()))
@@ -69,13 +74,13 @@ def start_forked(work) -> "Forked":
             sending.send((False, error))
 
     process = multiprocessing.get_context("fork").Process(target=run, daemon=True)
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # until the child ignores it
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)  # the child ignores SIGINT, `keep` has it
     try:
         process.start()
+        sending.close()
+        keep(Forked(process, receiving))
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-    sending.close()
-    return Forked(process, receiving)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _ending(code) -> str:

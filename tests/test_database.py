@@ -5,6 +5,7 @@ import os
 import signal
 import sqlite3
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -322,6 +323,49 @@ def test_a_second_signal_does_not_cut_short_what_a_stopped_build_clears(tmp_path
     finally:
         if ignored:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def test_a_stop_just_after_the_new_file_is_in_place_says_it_was_written(tmp_path, monkeypatch, capfd):
+    """The moment between the rename and the build's return: never 'nothing written' then."""
+    from quotedb import build
+
+    records = write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "a.yml": ARTICLE})
+    output = tmp_path / "quotes.db"
+    assert build.main([str(records), "--output", str(output)]) == 0
+    capfd.readouterr()
+    replace = os.replace
+
+    def replaced_then_stopped(source, target):
+        replace(source, target)
+        raise build.Stopped(signal.SIGTERM)
+
+    monkeypatch.setattr(os, "replace", replaced_then_stopped)
+    assert build.main([str(records), "--output", str(output)]) == 128 + signal.SIGTERM
+    assert capfd.readouterr().err == f"{output}: written, then stopped by SIGTERM\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["quotes.db", "records"]
+
+
+def test_a_stop_as_a_share_process_starts_stops_that_process_too(tmp_path, monkeypatch, capfd):
+    """SIGTERM in the moment after the fork, before the build holds the new process: it
+    waits until the build does, so the process is stopped with it (it went on, orphaned,
+    and left its stage file)."""
+    import multiprocessing.context
+
+    from quotedb import build
+
+    records = _shared_out_corpus(tmp_path / "records")
+    start = multiprocessing.context.ForkProcess.start
+
+    def started_then_stopped(process):
+        start(process)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", started_then_stopped)
+    monkeypatch.setattr(database, "_share_count", lambda reader: 2)
+    assert build.main([str(records), "--output", str(tmp_path / "quotes.db")]) == 128 + signal.SIGTERM
+    assert capfd.readouterr().err == f"{tmp_path / 'quotes.db'}: stopped by SIGTERM, nothing written\n"
+    time.sleep(1)  # what an orphaned share process would write by then
+    assert list(tmp_path.iterdir()) == [records]
 
 
 def test_a_file_replaced_while_shares_read_it_is_a_problem(tmp_path, monkeypatch):
