@@ -81,7 +81,7 @@ def _build(args) -> int:
         if isinstance(error, (KeyboardInterrupt, Stopped)) and _identity(output) != before:
             # stopped in the moment between putting the new file in place and returning
             print(f"{output}: written, then {_stopped_by(error)}", file=sys.stderr)
-            return 130 if isinstance(error, KeyboardInterrupt) else 128 + error.signal
+            return _stopped_status(error)
         return _failed(args, error)
     _let_stops_go()
     for warning in warnings:
@@ -117,12 +117,9 @@ def _failed(args, error) -> int:
     if isinstance(error, ProcessFailed):
         print(f"{where}: the {what} failed{nothing}: {error}", file=sys.stderr)
         return 1
-    if isinstance(error, KeyboardInterrupt):
+    if isinstance(error, (KeyboardInterrupt, Stopped)):
         print(f"{where}: {_stopped_by(error)}{nothing}", file=sys.stderr)
-        return 130
-    if isinstance(error, Stopped):
-        print(f"{where}: {_stopped_by(error)}{nothing}", file=sys.stderr)
-        return 128 + error.signal
+        return _stopped_status(error)
     if isinstance(error, (OSError, sqlite3.Error)):
         reason = getattr(error, "strerror", None) or error
         print(f"{where}: cannot write {database}: {reason}", file=sys.stderr)
@@ -134,6 +131,11 @@ def _stopped_by(error) -> str:
     if isinstance(error, KeyboardInterrupt):
         return "interrupted"
     return f"stopped by {signal.Signals(error.signal).name}"
+
+
+def _stopped_status(error) -> int:
+    """As a shell gives it for a command the signal ended: 130 for Ctrl-C."""
+    return 128 + (signal.SIGINT if isinstance(error, KeyboardInterrupt) else error.signal)
 
 
 def _identity(path):
