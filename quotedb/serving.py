@@ -84,7 +84,6 @@ def _remove_stale_shared_counts():
             shutil.rmtree(folder, ignore_errors=True)
 
 
-
 def _serve(db_path, host, port, inspect_file, workers) -> int:
     os.environ[SERVE_OPTIONS] = json.dumps({
         "database": str(db_path),
