@@ -2,23 +2,19 @@
 
 import argparse
 import gc
-import os
 import signal
 import sqlite3
 import sys
 
 from .database import build_database
-from .loading import InvalidRecords, RecordsReader
-from .processes import ProcessFailed
+from .loading import InvalidRecords, RecordsReader, file_identity
+from .processes import STOPPING, ProcessFailed
 
 
 class Stopped(Exception):
     def __init__(self, signal_number):
         super().__init__(signal_number)
         self.signal = signal_number
-
-
-STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def _stop(signal_number, frame):
@@ -72,13 +68,13 @@ def main(argv=None) -> int:
 
 def _build(args) -> int:
     output = None if args.check else args.output
-    before = _identity(output)
+    before = file_identity(output) if output else None
     try:
         reader = RecordsReader(args.records_dir)
         warnings, counts = build_database(reader, output)
     except BaseException as error:
         _let_stops_go()  # it has ended: what is left is to say how
-        if isinstance(error, (KeyboardInterrupt, Stopped)) and _identity(output) != before:
+        if isinstance(error, (KeyboardInterrupt, Stopped)) and output and file_identity(output) != before:
             # stopped in the moment between putting the new file in place and returning
             print(f"{output}: written, then {_stopped_by(error)}", file=sys.stderr)
             return _stopped_status(error)
@@ -137,11 +133,3 @@ def _stopped_status(error) -> int:
     """As a shell gives it for a command the signal ended: 130 for Ctrl-C."""
     return 128 + (signal.SIGINT if isinstance(error, KeyboardInterrupt) else error.signal)
 
-
-def _identity(path):
-    """What tells one file at `path` from another put there since (None: no file)."""
-    try:
-        status = os.stat(path) if path else None
-    except OSError:
-        return None
-    return status and (status.st_dev, status.st_ino, status.st_mtime_ns)

@@ -187,6 +187,11 @@ def _identity(info: Optional[os.stat_result]) -> Optional[tuple]:
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns) if info else None
 
 
+def file_identity(path) -> Optional[tuple]:
+    """What tells the file at `path` from one put there since (None: no file)."""
+    return _identity(_stat(Path(path)))
+
+
 def load_records(records_dir) -> Records:
     """Every record of a small directory in memory (tests, the seed); raises InvalidRecords.
     Checks across articles are made by the database build, not here."""

@@ -61,8 +61,9 @@ def serve(db_path, host="127.0.0.1", port=8001, inspect_file=None, workers=None)
     two-core machine mostly idle. Each process builds the site from SERVE_OPTIONS.
     Returns 0 when stopped, 3 when the site could not start (with one process, uvicorn
     ends it by the signal that stopped it, and by SystemExit(3) when the site cannot start)."""
-    workers = workers or cores()  # one server process a core
-    os.environ[CORES] = str(cores())  # for the search plugin's count parts: it cannot read a CPU quota
+    available = cores()
+    workers = workers or available  # one server process a core
+    os.environ[CORES] = str(available)  # for the search plugin's count parts: it cannot read a CPU quota
     os.environ.pop(SHARED_COUNTS, None)
     if workers > 1:  # each process counts what the others have not (plugins/search.py)
         _remove_stale_shared_counts()
