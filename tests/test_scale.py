@@ -364,15 +364,18 @@ def _recording_counts(site, counted):
     db.execute = recording  # before the site starts: the search plugin's counting calls it
 
 
+def _search_plugin():
+    """The search plugin as Datasette loaded it (its module, to set its limits)."""
+    from datasette.plugins import pm
+
+    return next(plugin for plugin in pm.get_plugins() if hasattr(plugin, "SharedCounts"))
+
+
 @pytest.mark.parametrize("shared_from, counted_by", [(1, "the first"), (10**9, "each")])
 def test_the_server_s_processes_share_the_counts_they_make(large, tmp_path, monkeypatch, shared_from, counted_by):
     """Under `quotedb serve` (which names the file), the next page of a search served by
     another process is not counted again; a count below SHARED_FROM is."""
-    from datasette.plugins import pm
-
-    from conftest import SiteClient
-
-    search = next(plugin for plugin in pm.get_plugins() if hasattr(plugin, "SharedCounts"))
+    search = _search_plugin()
     monkeypatch.setattr(search.SharedCounts, "SHARED_FROM", shared_from)
     monkeypatch.setenv(search.SharedCounts.ENVIRONMENT, str(tmp_path / "counts.db"))
     term, matches = most_common_term(large.path)
@@ -390,11 +393,7 @@ def test_the_server_s_processes_share_the_counts_they_make(large, tmp_path, monk
 
 
 def test_a_count_file_that_cannot_be_opened_leaves_each_process_counting(large, tmp_path, monkeypatch):
-    from datasette.plugins import pm
-
-    from conftest import SiteClient
-
-    search = next(plugin for plugin in pm.get_plugins() if hasattr(plugin, "SharedCounts"))
+    search = _search_plugin()
     monkeypatch.setattr(search.SharedCounts, "SHARED_FROM", 1)
     monkeypatch.setenv(search.SharedCounts.ENVIRONMENT, str(tmp_path / "no such folder" / "counts.db"))
     term, matches = most_common_term(large.path)
@@ -405,12 +404,6 @@ def test_a_count_file_that_cannot_be_opened_leaves_each_process_counting(large, 
         assert site.json(f"/quotes/quotes.json?_search={term}")["filtered_table_rows_count"] == matches
         site.close()
     assert set(counted) == set(processes)
-
-
-def _search_plugin():
-    from datasette.plugins import pm
-
-    return next(plugin for plugin in pm.get_plugins() if hasattr(plugin, "SharedCounts"))
 
 
 def test_the_shared_counts_file_keeps_the_newest_counts_of_searches_of_bounded_length(large, tmp_path, monkeypatch):
@@ -465,8 +458,6 @@ def test_processes_opening_a_new_counts_file_at_once_all_share_it(large, tmp_pat
 def test_a_count_is_made_in_one_part_a_core_the_server_counted(large, monkeypatch, cores, parts):
     """`python -m quotedb serve` counts the cores a CPU quota leaves it (QUOTEDB_CORES); the
     plugin, which cannot read the quota, counts a search in one part each."""
-    from conftest import SiteClient
-
     monkeypatch.setenv("QUOTEDB_CORES", cores)
     site, counted = SiteClient(large.path), []
     _recording_counts(site, counted)
