@@ -1,5 +1,6 @@
 """Behaviour that only shows on a larger corpus: complete searches, exact counts, facet windows, the benchmark."""
 
+import asyncio
 import html
 import json
 import re
@@ -276,6 +277,71 @@ def test_the_unfiltered_table_page_reads_its_facets_from_the_precounts(large, mo
     seen = [sql for sql, _ in recorded]
     assert any("from facet_counts" in sql for sql in seen)
     assert not [sql for sql in seen if "with matched" in sql], "facets were counted through the quotes"
+
+
+def _facet_windows(recorded):
+    return [sql for sql, _ in recorded if sql.startswith("with matched as materialized (select quotes.")]
+
+
+def test_a_search_s_facets_are_counted_with_its_page_not_after_its_count(large, monkeypatch):
+    """Datasette 0.65 asks for facets after the count; a search on its own has its facets
+    begun with the page, so both run at once. The query begun is the one awaited: the
+    facets are counted once, and match the index (the facet tests above check the values)."""
+    recorded = recorded_sql(large, monkeypatch)
+    term, matches = most_common_term(large.path)
+    data = large.json(f"/quotes/quotes.json?_search={term}&_facet_size=4&_begin_test=1")
+    assert data["facet_results"]["kind"]["counted_rows"] == FACET_ROWS < matches
+    seen = [sql for sql, _ in recorded]
+    count = next(i for i, sql in enumerate(seen) if sql.startswith("select count(*) from quotes where id in"))
+    page = next(i for i, sql in enumerate(seen) if sql.startswith("select id, text"))
+    windows = [i for i, sql in enumerate(seen) if sql.startswith("with matched as materialized (select quotes.")]
+    assert len(windows) == 1 and windows[0] < page < count, seen
+
+
+@pytest.mark.parametrize("query, counted", [
+    ("_search_speaker=Bai", 1),  # counted when Datasette asks, not begun
+    ("_search={term}&_next=9000,9000", 0), ("_search={term}&_shape=array", 0),
+    ("_search={term}&_shape=object", 0), ("_search={term}&_nofacet=1", 0),
+])
+def test_facets_are_begun_only_for_a_page_that_shows_them(large, monkeypatch, query, counted):
+    recorded = recorded_sql(large, monkeypatch)
+    term, _ = most_common_term(large.path)
+    response = large.get("/quotes/quotes.json?" + query.format(term=term) + "&_begin_test=2")
+    assert response.status_code == 200
+    assert len(_facet_windows(recorded)) == counted
+    csv = large.get(f"/quotes/quotes.csv?_search={term}&_begin_test=3")
+    assert csv.status_code == 200 and len(_facet_windows(recorded)) == counted
+
+
+def test_facets_begun_for_a_page_then_refused_end_quietly(large, monkeypatch, caplog):
+    """`_size=bad` is refused after the facets were begun: their query ends on its own, and
+    its failure (here its time limit) is not logged as an exception nobody retrieved."""
+    import gc
+
+    recorded = recorded_sql(large, monkeypatch)
+    monkeypatch.setitem(large.datasette._settings, "facet_time_limit_ms", 1)
+    term, _ = most_common_term(large.path)
+    response = large.get(f"/quotes/quotes.json?_search={term}&_size=bad")
+    assert response.status_code == 400 and len(_facet_windows(recorded)) == 1
+    large.loop.run_until_complete(asyncio.sleep(0.5))  # the begun query ends
+    gc.collect()
+    assert "never retrieved" not in caplog.text
+    monkeypatch.undo()
+    data = large.json(f"/quotes/quotes.json?_search={term}&_size=5")
+    assert data["facet_results"]["kind"]["results"] and data["filtered_table_rows_count"]
+
+
+def test_counted_facets_on_a_searched_table_other_than_quotes(large):
+    """`_facet_counted` on the speakers table with a search counts the speakers found (it
+    read the quotes' index, and failed)."""
+    conn = sqlite3.connect(large.path)
+    name = conn.execute("select name from speakers limit 1").fetchone()[0].split()[-1]
+    data = large.json(f"/quotes/speakers.json?_search={urlquote(name)}&_facet_counted=kind")
+    expected = dict(conn.execute(
+        "select kind, count(*) from speakers where rowid in (select rowid from speakers_fts where speakers_fts match ?) "
+        "group by kind", [f'"{name}"']))
+    assert data["filtered_table_rows_count"] == sum(expected.values()) > 0
+    assert {item["value"]: item["count"] for item in data["facet_results"]["kind"]["results"]} == expected
 
 
 @pytest.mark.parametrize("next_value", ["9798.5,9798.5", "+9798,+9798", "9798e0,9798e0", "0009798,0009798",
