@@ -42,6 +42,9 @@ FACET_ROWS = 10_000
 # it, and choosing a value filters with `column__arraycontains=value`.
 ARRAY_COLUMNS = {"outlets"}
 _COLUMNS = {}  # (database, table) -> columns, for immutable databases
+# Tables and views whose rows are the quotes of the quotes_fts index, one each
+# (plugins/search.py): a search there reads its newest matches from the index.
+INDEXED_QUOTES = {"quotes", "quotes_by_relevance"}
 _BEGUN = weakref.WeakKeyDictionary()  # request -> ((sql, params), task): its search's facets, begun with its page
 
 
@@ -86,7 +89,7 @@ class CountedFacet(ColumnFacet):
         if self.table == "quotes" and " where " not in self.sql.lower() and await _precounted(db, columns):
             return await db.execute(_precounted_sql(columns, size)), None
         limit = self.ds.setting("facet_time_limit_ms")
-        search = _lone_search(self.request) if self.table == "quotes" else None
+        search = _lone_search(self.request) if self.table in INDEXED_QUOTES else None
         if search:  # read a search's newest matches straight from the index
             query = _search_facets_query(columns, size, search, self.params[search])
             begun = _BEGUN.pop(self.request, None)
@@ -155,7 +158,7 @@ def filters_from_request(request, database, table, datasette):
     """Begin counting the facets of a search on its own as its page begins (see above).
     A request refused after this (a bad `_size`, say) leaves the query to end alone,
     within the facet time limit, as the page it asked for would have."""
-    if (table != "quotes" or _lone_search(request) != "search" or request.args.get("_next")
+    if (table not in INDEXED_QUOTES or _lone_search(request) != "search" or request.args.get("_next")
             or request.args.get("_nofacet") or request.args.get("_shape") in ("array", "object")):
         return None  # no facets, or not counted from the index alone
 

@@ -298,6 +298,24 @@ def test_a_search_s_facets_are_counted_with_its_page_not_after_its_count(large, 
     assert len(windows) == 1 and windows[0] < page < count, seen
 
 
+def test_the_relevance_page_counts_its_facets_from_the_index_as_the_quotes_page_does(large, monkeypatch):
+    """quotes_by_relevance holds the same quotes: its facets are the quotes page's, read from
+    the index's newest matches (through the view they read every match: at a million
+    quotes every facet of a common word timed out)."""
+    recorded = recorded_sql(large, monkeypatch)
+    term, matches = most_common_term(large.path)
+    ranked = large.json(f"/quotes/quotes_by_relevance.json?_search={term}&_relevance_test=1")
+    windows = _facet_windows(recorded)
+    newest = large.json(f"/quotes/quotes.json?_search={term}&_relevance_test=1")
+    assert len(windows) == 1 and not [sql for sql, _ in recorded if sql.startswith("with matched as materialized (select speaker_id")]
+    def counts(data):
+        return {name: (facet["exact"], [(item["value"], item["count"]) for item in facet["results"]])
+                for name, facet in data["facet_results"].items()}
+
+    assert counts(ranked) == counts(newest) and len(counts(ranked)) == 7
+    assert ranked["facet_results"]["kind"]["counted_rows"] == FACET_ROWS < matches
+
+
 @pytest.mark.parametrize("query, counted", [
     ("_search_speaker=Bai", 1),  # counted when Datasette asks, not begun
     ("_search={term}&_next=9000,9000", 0), ("_search={term}&_shape=array", 0),
