@@ -6,7 +6,9 @@ Found by tests/test_fuzz.py and by trying hard to break the public site:
 `?_sort_desc=` must name a column, `?_facet=` a column or a JSON object naming one,
 filter values that are whole numbers must fit in 64 bits, no `_` parameter but a
 search may hold a NUL character (it would reach the SQL), and a page may ask for
-at most MAX_FACETS facets. Works for a database served under any name, and for
+at most MAX_FACETS facets, and `_size` is a whole number up to the site's
+`max_returned_rows`, or max (as Datasette checks it, but before a search's facets
+are begun, plugins/counted_facets.py). Works for a database served under any name, and for
 names written as Datasette reads them (`/quotes/~71uotes` is the quotes table).
 The site is read-only: any method but GET and HEAD answers 405.
 
@@ -76,6 +78,10 @@ async def _problem(datasette, path: str, query_string: str):
                             + (f"?{rest}" if rest else ""))
         if key == "_timelimit" and not (value.isascii() and value.isdigit() and len(value) < 10):
             return "_timelimit must be a whole number of milliseconds"
+        if key == "_size" and value and not (value == "max" or value.isascii() and value.isdigit()
+                                             and int(value) <= datasette.setting("max_returned_rows")):
+            # Datasette refuses these too, but only once a search's facets have begun.
+            return f"_size must be a whole number up to {datasette.setting('max_returned_rows')}, or max"
         if key == "_through":
             return "_through is not offered here (no table of this site links two others)"
         if key in ("_sort", "_sort_desc") and value not in columns:

@@ -268,7 +268,7 @@ def test_serve_watch_stopped_mid_build_lets_the_build_clear_what_it_began(tmp_pa
                 assert process.poll() is None and time.monotonic() < deadline, log.read_text()
                 time.sleep(0.1)
         (records / "articles.jsonl").touch()
-        while not list(tmp_path.glob("quotes.db.*.tmp")):
+        while not list(tmp_path.glob("quotes.db.[0-9]*.tmp")):  # the build's, not the inspect file's
             assert process.poll() is None and time.monotonic() < deadline, log.read_text()
             time.sleep(0.002)
         if stop == signal.SIGINT:

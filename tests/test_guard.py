@@ -35,6 +35,8 @@ def test_huge_values_are_refused(client, path):
     "/quotes/quotes?" + "&".join(["_facet=speaker_id"] * 700),
     "/quotes/quotes.json?_sort=id&_sort_desc=id", "/quotes/quotes_by_relevance.json?_search=a&_sort=id&_sort_desc=id",
     "/quotes/quotes.json?_through=max", "/quotes/quotes.json?_through=%7B%7D", "/quotes/quotes?_timelimit=1.5",
+    "/quotes/quotes.json?_size=bad", "/quotes/quotes.json?_search=a&_size=-1", "/quotes/quotes.json?_size=1001",
+    "/quotes/quotes?_size=%C2%B2", "/quotes/quotes_by_relevance.json?_search=a&_size=1.5",
     "/quotes/quotes?_through=" + urlquote('{"table":"x","column":"y","value":"z"}'),
     "/quotes/quotes.json?speaker_id__in=%5B", "/quotes/quotes.json?year__notin=%5B1%2C",
     "/quotes/quotes.json?said__gte=%C2%B9", "/quotes/quotes.json?year__lt=%D9%A3",
