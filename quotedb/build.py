@@ -103,6 +103,8 @@ def _failed(args, error) -> int:
     if isinstance(error, InvalidRecords):
         for problem in error.problems:
             print(problem, file=sys.stderr)
+        for warning in error.warnings:
+            print(f"{warning} (warning)", file=sys.stderr)
         count = len(error.problems)
         print(
             f"{count} problem{'s' * (count != 1)} found; "

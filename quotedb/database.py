@@ -416,7 +416,7 @@ def build_database(reader: RecordsReader, path: Optional[Path], shares: Optional
         if reader.speakers is None:  # nothing can be checked against the registry: read for problems only
             for _ in reader.articles():
                 pass
-            raise InvalidRecords(reader.problems)
+            raise InvalidRecords(reader.problems, reader.warnings)
         db = sqlite_utils.Database(temporary, recreate=True)
         db.execute("PRAGMA journal_mode = OFF")  # the file is thrown away on failure
         db.execute("PRAGMA synchronous = OFF")
@@ -432,7 +432,7 @@ def build_database(reader: RecordsReader, path: Optional[Path], shares: Optional
             reader.refused_articles, _shares_staged(sharing, reader),
         )
         if reader.problems or problems:
-            raise InvalidRecords(reader.problems + problems)
+            raise InvalidRecords(reader.problems + problems, reader.warnings + warnings)
         # A check stops at the stage, which then still holds what the tables would.
         tables = ("quotes", "appearances", "articles") if keep else ("stage.grouped", "stage.reports", "stage.articles")
         counts = {

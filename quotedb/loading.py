@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .records import (
     INVISIBLE, SLUG_PATTERN, Article, ArticleFile, ArticleLine, Quote, Speaker, SpeakerRegistry,
@@ -39,9 +39,10 @@ class Problem:
 
 
 class InvalidRecords(Exception):
-    def __init__(self, problems):
+    def __init__(self, problems, warnings=()):
         # A problem of a whole file (line 0) once, though several shares of it met it.
         self.problems = sorted([p for p in problems if p.line] + list({p for p in problems if not p.line}))
+        self.warnings = sorted(warnings)  # found beside them, said too
         super().__init__("\n".join(map(str, self.problems)))
 
 
@@ -291,6 +292,18 @@ def _reason(error: OSError) -> str:
 
 def _read(path: Path, model: type[BaseModel], problems: list, context=None):
     """Parse and validate one file; returns (model instance, document) or None."""
+    document = _parse(path, model, problems)
+    if document is None:
+        return None
+    try:
+        return model.model_validate(document.data, context=context), document
+    except ValidationError as error:
+        problems.extend(_problems_from(error, model, document, str(path)))
+        return None
+
+
+def _parse(path: Path, model: type[BaseModel], problems: list) -> Optional[YamlDocument]:
+    """One YAML file read and parsed into a mapping, or None with its problem noted."""
     try:
         with _open_regular(path) as handle:
             document = read_yaml(handle.read(MAX_FILE_BYTES + 1))
@@ -307,11 +320,7 @@ def _read(path: Path, model: type[BaseModel], problems: list, context=None):
             Problem(str(path), 1, "", f"expected a mapping with keys {expected}, found a {found}")
         )
         return None
-    try:
-        return model.model_validate(document.data, context=context), document
-    except ValidationError as error:
-        problems.extend(_problems_from(error, model, document, str(path)))
-        return None
+    return document
 
 
 def _load_speakers(path: Path, problems):
@@ -353,11 +362,17 @@ def _load_article(path: Path, records_dir: Path, problems, warnings, context):
                 "(like 2024-01-07-outlet-short-title)",
             )
         )
-    loaded = _read(path, ArticleFile, problems, context)
+    document = _parse(path, ArticleFile, problems)
     archived_text = _read_archive(path.with_suffix(".txt"), problems)
-    if not loaded:
+    if document is None:
         return None
-    record, document = loaded
+    try:
+        record = ArticleFile.model_validate(document.data, context=context)
+    except ValidationError as error:
+        problems.extend(_problems_from(error, ArticleFile, document, str(path)))
+        lines = [document.line_of(("quotes", i)) for i in range(len(_quotes_in(document.data)))]
+        problems.extend(_checks_of_valid_parts(document.data, path.stem, str(path), lines, context))
+        return None
     warnings.extend(_texts_cut_by_comments(str(path), document, len(record.quotes)))
     return SourceArticle(
         id=path.stem,
@@ -456,6 +471,10 @@ def _parse_lines(lines, path, record_file, problems, context, refused):
                 loc = item["loc"]
                 field_name = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
                 problems.append(Problem(str(path), number, field_name, _message(item, loc, ArticleLine)))
+            if isinstance(data, dict):
+                article_id = data["id"] if isinstance(data.get("id"), str) else ""
+                lines = [number] * len(_quotes_in(data))
+                problems.extend(_checks_of_valid_parts(data, article_id, str(path), lines, context))
             continue
         yield SourceArticle(
             id=record.id,
@@ -498,6 +517,34 @@ def _refuse_duplicate_keys(pairs):
                 raise _LineProblem("duplicate key", key)
             seen.add(key)
     return data
+
+
+_QUOTE = TypeAdapter(Quote)
+
+
+def _quotes_in(data) -> list:
+    quotes = data.get("quotes") if isinstance(data, dict) else None
+    return quotes if isinstance(quotes, list) else []
+
+
+def _checks_of_valid_parts(data, article_id, path, quote_lines, context) -> list:
+    """The problems `_check_article` finds among the quotes of a record that failed
+    validation but are valid on their own (a date after publication, the same quote
+    twice), so that they are reported in the same run as its other problems, not in
+    the next one. None if its article is not valid itself."""
+    try:
+        article = Article.model_validate(data.get("article"))
+    except ValidationError:
+        return []
+    quotes, lines = [], []
+    for quote, line in zip(_quotes_in(data), quote_lines):
+        try:
+            quotes.append(_QUOTE.validate_python(quote, context=context))
+            lines.append(line)
+        except ValidationError:
+            pass  # its own problems are reported already
+    valid = SourceArticle(id=article_id, path=path, record_file="", article=article, quotes=quotes, quote_lines=lines)
+    return list(_check_article(valid, None, warnings=[]))
 
 
 def _check_article(source: SourceArticle, index: Optional["SpeakerIndex"], warnings):

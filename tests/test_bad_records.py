@@ -49,7 +49,8 @@ def test_bad_record(case, tmp_path):
     before = previous_database(tmp_path)
     result = run_build("records", "--output", "quotes.db", cwd=tmp_path)
     assert_failed_cleanly(result, tmp_path, before, expected)
-    assert f"{len(result.stderr.splitlines()) - 1} problem" in result.stderr.splitlines()[-1]
+    problems = [line for line in result.stderr.splitlines()[:-1] if not line.endswith(" (warning)")]
+    assert f"{len(problems)} problem" in result.stderr.splitlines()[-1]
 
 
 def test_every_problem_is_reported_in_one_run(tmp_path):
@@ -102,6 +103,22 @@ def test_likely_slips_are_warnings_not_errors(tmp_path):
         "records/b.yml:6: text: the same text is attributed to 'vassily-nebenzia' at records/a.yml:6 (warning)",
     ]
     assert (tmp_path / "quotes.db").exists()
+
+
+def test_warnings_are_said_when_the_build_fails_too(tmp_path):
+    """A curator fixing the problems sees the slips in the same run, after them."""
+    write_records(tmp_path / "records", {
+        "speakers.yml": SPEAKERS,
+        "a.yml": ARTICLE,
+        "a.txt": "An article that names nobody.",
+        "b.yml": ARTICLE.replace("A test article", "Another").replace("spelled_as: Nabenzia", "spelled_as: Nobody"),
+    })
+    result = run_build("records", "--output", "quotes.db", cwd=tmp_path)
+    assert result.returncode == 1
+    assert [line.split(": ")[0] for line in result.stderr.splitlines()] == [
+        "records/b.yml:7", "records/a.yml:6", "1 problem found; nothing written."]
+    assert result.stderr.splitlines()[1] == (
+        "records/a.yml:6: speaker: no name of 'vassily-nebenzia' appears in the archived article text (warning)")
 
 
 def obeying_file_permissions():
