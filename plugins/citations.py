@@ -9,7 +9,7 @@ import re
 from urllib.parse import quote as percent_encode
 
 from datasette import hookimpl
-from datasette.utils.asgi import NotFound, Response
+from datasette.utils.asgi import BadRequest, NotFound, Response
 from markupsafe import Markup
 
 QUOTE_LISTS = {"quotes", "quotes_by_relevance", "quote_details", "search", "speaker_timeline", "reported_via"}
@@ -29,15 +29,22 @@ async def quote_details(datasette, database, ids, appearance=None):
     by_id = {row["id"]: dict(row) for row in rows}
     if appearance is not None:
         report = (await db.execute("select * from appearance_details where id = :id", {"id": appearance})).first()
-        if report is not None and report["quote_id"] in by_id:
-            by_id[report["quote_id"]].update({field: report[field] for field in REPORT_FIELDS})
+        if report is None or report["quote_id"] not in by_id:
+            raise NotFound(f"Report {appearance} is not a report of a quote cited here: "
+                           "?appearance= takes the id of one of its rows in appearances.")
+        by_id[report["quote_id"]].update({field: report[field] for field in REPORT_FIELDS})
     return [by_id[i] for i in ids if i in by_id]
 
 
 def _appearance(request):
-    """`?appearance=N`: cite that report of the quote rather than its first appearance."""
-    value = request.args.get("appearance", "") if request else ""
-    return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else None
+    """`?appearance=N`: cite that report of the quote rather than its first appearance.
+    Any other value is refused, never taken for the first appearance."""
+    value = request.args.get("appearance") if request else None
+    if value is None:
+        return None
+    if not re.fullmatch(r"[0-9]{1,18}", value):
+        raise BadRequest("?appearance= takes the id of a report (a row of appearances)")
+    return int(value)
 
 
 def _ids(columns, rows):

@@ -166,7 +166,7 @@ def test_the_quote_page_lists_every_report_first_marked_and_compares_the_variant
     assert '<blockquote lang="ru">Чтобы увеличить число жертв' in html
 
 
-def test_a_citation_cites_the_first_appearance_or_the_report_asked_for(merged):
+def test_a_citation_cites_the_first_appearance_or_the_report_asked_for_and_no_other(merged):
     _, _, client = merged
     first = client.get("/quotes/quotes/1.citation").text
     assert "*Third Post*" in first and "First Wire" not in first
@@ -175,9 +175,23 @@ def test_a_citation_cites_the_first_appearance_or_the_report_asked_for(merged):
     assert "*First Wire*" in asked and "Third Post" not in asked
     assert "Vassily Nebenzia, Russian ambassador to the UN" in asked
     assert "In order to increase the number of casualties they used cluster munitions," in asked
-    # an appearance of another quote, or nonsense, cites the first appearance
-    for other in ["999", "x", "\u00b9", "9" * 40]:
-        assert client.get(f"/quotes/quotes/1.citation?appearance={urlquote(other)}").text == first
+    # a report of another quote, or of none, is not found; what is no id is refused: never
+    # the first appearance cited as if it were the report asked for
+    for other, status in [("999", 404), ("x", 400), ("\u00b9", 400), ("9" * 40, 400), ("", 400)]:
+        for extension in ("citation", "csljson"):
+            response = client.get(f"/quotes/quotes/1.{extension}?appearance={urlquote(other)}")
+            assert response.status_code == status, (other, extension, response.text[:200])
+            assert "appearance" in response.text
+
+
+def test_a_citation_of_one_quote_with_a_report_of_another_is_not_found(client):
+    """On the seed: quote 19's report asked for on quote 18's page (it used to give 18's first
+    appearance, as if that were the report asked for)."""
+    (report,) = client.json("/quotes/appearances.json?quote_id=19&_shape=array")
+    assert client.get(f"/quotes/quotes/19.citation?appearance={report['id']}").status_code == 200
+    for extension in ("citation", "csljson"):
+        response = client.get(f"/quotes/quotes/18.{extension}?appearance={report['id']}")
+        assert response.status_code == 404 and f"Report {report['id']} is not a report" in response.text
 
 
 def test_the_card_says_who_reported_it_first(merged):
