@@ -6,7 +6,8 @@ Found by tests/test_fuzz.py and by trying hard to break the public site:
 `?_sort_desc=` must name a column, `?_facet=` a column or a JSON object naming one,
 filter values that are whole numbers must fit in 64 bits, no `_` parameter but a
 search may hold a NUL character (it would reach the SQL), and a page may ask for
-at most MAX_FACETS facets, and `_size` is a whole number up to the site's
+at most MAX_FACETS facets, a filter names a column and a filter Datasette has
+(`speakr_id=x` gave no rows, `kind__bogus=x` every row), and `_size` is a whole number up to the site's
 `max_returned_rows`, or max (as Datasette checks it, but before a search's facets
 are begun, plugins/counted_facets.py). Works for a database served under any name, and for
 names written as Datasette reads them (`/quotes/~71uotes` is the quotes table).
@@ -28,6 +29,7 @@ import re
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
+from datasette.filters import Filters
 from datasette.utils import tilde_decode
 
 _TABLE_PATH = re.compile(r"^/(?P<database>[^/.]+)/(?P<table>[^/.]+)(?:\.(?P<format>\w+))?$")
@@ -92,6 +94,24 @@ async def _problem(datasette, path: str, query_string: str):
             return f"{key}: write numbers with the digits 0-9"  # Datasette's int() refuses '¹'
         if not key.startswith("_") and _WHOLE_NUMBER.match(value.strip()) and abs(int(value)) > LARGEST:
             return f"{key}: {value} is too large a number"
+        if not (key.startswith("_") and "__" not in key):  # a filter, as Datasette reads it
+            problem = _filter_problem(key, columns if is_view else columns | {"rowid"}, table)
+            if problem:
+                return problem
+    return None
+
+
+_FILTERS = [f.key for f in Filters._filters]
+
+
+def _filter_problem(key, columns, table):
+    """Datasette 0.65 answers a filter on no column with no rows (SQLite reads the unknown
+    name as a string) and drops one with an unknown operation: a typo gives a wrong answer."""
+    column, operation = key.rsplit("__", 1) if "__" in key else (key, "exact")
+    if operation not in _FILTERS:
+        return f"{key}: {operation!r} is not a filter; the filters are {', '.join(_FILTERS)}"
+    if column not in columns:
+        return f"{key}: {table} has no column {column!r}"
     return None
 
 
