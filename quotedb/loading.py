@@ -53,7 +53,7 @@ class SourceArticle:
     id: str
     path: str  # as the user named it, for messages
     record_file: str  # relative to the records directory, as stored in the database
-    article: Article
+    article: Optional[Article]  # None only while checking what is valid in a refused record
     quotes: list[Quote]
     quote_lines: list[int]
     archived_text: Optional[str] = None  # the article's text, when kept beside the record
@@ -371,7 +371,7 @@ def _load_article(path: Path, records_dir: Path, problems, warnings, context):
     except ValidationError as error:
         problems.extend(_problems_from(error, ArticleFile, document, str(path)))
         lines = [document.line_of(("quotes", i)) for i in range(len(_quotes_in(document.data)))]
-        problems.extend(_checks_of_valid_parts(document.data, path.stem, str(path), lines, context))
+        problems.extend(_checks_of_valid_parts(document.data, path.stem, str(path), lines))
         return None
     warnings.extend(_texts_cut_by_comments(str(path), document, len(record.quotes)))
     return SourceArticle(
@@ -474,7 +474,7 @@ def _parse_lines(lines, path, record_file, problems, context, refused):
             if isinstance(data, dict):
                 article_id = data["id"] if isinstance(data.get("id"), str) else ""
                 lines = [number] * len(_quotes_in(data))
-                problems.extend(_checks_of_valid_parts(data, article_id, str(path), lines, context))
+                problems.extend(_checks_of_valid_parts(data, article_id, str(path), lines))
             continue
         yield SourceArticle(
             id=record.id,
@@ -527,19 +527,20 @@ def _quotes_in(data) -> list:
     return quotes if isinstance(quotes, list) else []
 
 
-def _checks_of_valid_parts(data, article_id, path, quote_lines, context) -> list:
+def _checks_of_valid_parts(data, article_id, path, quote_lines) -> list:
     """The problems `_check_article` finds among the quotes of a record that failed
     validation but are valid on their own (a date after publication, the same quote
     twice), so that they are reported in the same run as its other problems, not in
-    the next one. None if its article is not valid itself."""
+    the next one. A quote is taken without the registry (its speaker's problems are
+    reported already); with no valid article, only the checks that need none."""
     try:
         article = Article.model_validate(data.get("article"))
     except ValidationError:
-        return []
+        article = None
     quotes, lines = [], []
     for quote, line in zip(_quotes_in(data), quote_lines):
         try:
-            quotes.append(_QUOTE.validate_python(quote, context=context))
+            quotes.append(_QUOTE.validate_python(quote))
             lines.append(line)
         except ValidationError:
             pass  # its own problems are reported already
@@ -551,35 +552,40 @@ def _check_article(source: SourceArticle, index: Optional["SpeakerIndex"], warni
     """One article's quotes against the article: dates after publication, languages,
     the same quote twice, speakers whose names its archived text lacks."""
     archived = _name_key(source.archived_text) if source.archived_text and index else None
-    seen = {}  # (speaker, normalized text) -> line
-    for quote, line in zip(source.quotes, source.quote_lines):
+    article = source.article  # None: checked only for what needs no article
+    # On a JSON line every quote has the line's number: the field says which quote.
+    one_line = source.path.endswith(".jsonl")
+    seen = {}  # (speaker, normalized text) -> line, or quote
+    for number, (quote, line) in enumerate(zip(source.quotes, source.quote_lines)):
+        field = (lambda name: f"quotes[{number}].{name}") if one_line else (lambda name: name)
         if archived and not any(name in archived for name in index.names_of[quote.speaker]):
             warnings.append(
                 Problem(
-                    source.path, line, "speaker",
+                    source.path, line, field("speaker"),
                     f"no name of {quote.speaker!r} appears in the archived article text",
                 )
             )
-        if quote.said.is_after(source.article.published):
+        if article and quote.said.is_after(article.published):
             yield Problem(
-                source.path, line, "said",
-                f"{quote.said.value} is after the article's publication ({source.article.published})",
+                source.path, line, field("said"),
+                f"{quote.said.value} is after the article's publication ({article.published})",
             )
-        if quote.translated_from and quote.translated_from == (quote.language or source.article.language):
+        if article and quote.translated_from and quote.translated_from == (quote.language or article.language):
             yield Problem(
-                source.path, line, "translated_from",
+                source.path, line, field("translated_from"),
                 f"{quote.translated_from!r} is the language of the text itself (the article's language)",
             )
         if quote.same_as and quote.same_as.article == source.id:
-            yield Problem(source.path, line, "same_as.article", "names this quote's own article")
+            yield Problem(source.path, line, field("same_as.article"), "names this quote's own article")
         key = (quote.speaker, normalize_text(quote.text))
         if key in seen:
-            where = f"already on line {seen[key]}" if seen[key] != line else "twice on this line"
+            where = (f"already quotes[{seen[key]}]" if one_line
+                     else f"already on line {seen[key]}" if seen[key] != line else "twice on this line")
             yield Problem(
-                source.path, line, "text",
+                source.path, line, field("text"),
                 f"the same quote by {quote.speaker!r} is {where}: record a quote once per article",
             )
-        seen.setdefault(key, line)
+        seen.setdefault(key, number if one_line else line)
 
 
 # Every style of quotation mark compared as the plain ones: curly, low (German „ ‚),
