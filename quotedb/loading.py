@@ -557,35 +557,39 @@ def _check_article(source: SourceArticle, index: Optional["SpeakerIndex"], warni
     one_line = source.path.endswith(".jsonl")
     seen = {}  # (speaker, normalized text) -> line, or quote
     for number, (quote, line) in enumerate(zip(source.quotes, source.quote_lines)):
-        field = (lambda name: f"quotes[{number}].{name}") if one_line else (lambda name: name)
         if archived and not any(name in archived for name in index.names_of[quote.speaker]):
             warnings.append(
                 Problem(
-                    source.path, line, field("speaker"),
+                    source.path, line, _quote_field(one_line, number, "speaker"),
                     f"no name of {quote.speaker!r} appears in the archived article text",
                 )
             )
         if article and quote.said.is_after(article.published):
             yield Problem(
-                source.path, line, field("said"),
+                source.path, line, _quote_field(one_line, number, "said"),
                 f"{quote.said.value} is after the article's publication ({article.published})",
             )
         if article and quote.translated_from and quote.translated_from == (quote.language or article.language):
             yield Problem(
-                source.path, line, field("translated_from"),
+                source.path, line, _quote_field(one_line, number, "translated_from"),
                 f"{quote.translated_from!r} is the language of the text itself (the article's language)",
             )
         if quote.same_as and quote.same_as.article == source.id:
-            yield Problem(source.path, line, field("same_as.article"), "names this quote's own article")
+            yield Problem(source.path, line, _quote_field(one_line, number, "same_as.article"),
+                          "names this quote's own article")
         key = (quote.speaker, normalize_text(quote.text))
         if key in seen:
             where = (f"already quotes[{seen[key]}]" if one_line
                      else f"already on line {seen[key]}" if seen[key] != line else "twice on this line")
             yield Problem(
-                source.path, line, field("text"),
+                source.path, line, _quote_field(one_line, number, "text"),
                 f"the same quote by {quote.speaker!r} is {where}: record a quote once per article",
             )
         seen.setdefault(key, number if one_line else line)
+
+
+def _quote_field(one_line: bool, number: int, name: str) -> str:
+    return f"quotes[{number}].{name}" if one_line else name
 
 
 # Every style of quotation mark compared as the plain ones: curly, low (German „ ‚),
