@@ -1,6 +1,7 @@
 """`python -m quotedb serve --watch` (what `./run serve --watch` runs): a changed record is
 rebuilt and served; a broken one is reported while the last good database stays served."""
 
+import http.client
 import json
 import signal
 import subprocess
@@ -21,7 +22,7 @@ def served_texts(url):
     try:
         with urllib.request.urlopen(url + "/quotes/quotes.json?_shape=array&_col=text", timeout=5) as response:
             return [row["text"] for row in json.load(response)]
-    except OSError:
+    except (OSError, http.client.HTTPException):  # HTTPException: its answer cut short as it stopped
         return None
 
 
