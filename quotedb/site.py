@@ -181,7 +181,8 @@ def watch(db_path, records_dir, host="127.0.0.1", port=8001, interval=1.0, worke
     seen = _snapshot(records_dir)
 
     def start_server():
-        return subprocess.Popen(serve, cwd=ROOT, preexec_fn=lambda: end_with(watcher))
+        # SIGTERM: the server stops as when stopped by hand, its count folder deleted.
+        return subprocess.Popen(serve, cwd=ROOT, preexec_fn=lambda: end_with(watcher, signal.SIGTERM))
 
     server = start_server()
     try:

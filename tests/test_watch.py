@@ -6,7 +6,9 @@ import json
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 import urllib.request
 
 import pytest
@@ -72,10 +74,16 @@ def test_serve_watch_rebuilds_on_change_and_keeps_serving_on_a_failed_build(tmp_
 
 @pytest.mark.parametrize("stop", [signal.SIGHUP, signal.SIGKILL])
 def test_the_server_ends_with_the_watcher_when_its_terminal_closes_or_it_is_killed(tmp_path, stop):
+    """Killed, the watcher takes its server with it, which then stops as when stopped by
+    hand: the folder where its two processes share their counts is deleted too."""
+    before = set(Path(tempfile.gettempdir()).glob("quotedb-counts-*"))
     process, url, log, _ = watching(tmp_path, "--workers", "2")
     try:
         wait_until(lambda: served_texts(url) == [OLD], log, "the database served")
+        assert set(Path(tempfile.gettempdir()).glob("quotedb-counts-*")) - before  # made by the server
     finally:
         process.send_signal(stop)
         process.wait(timeout=20)
     wait_until(lambda: served_texts(url) is None, log, "the server stopped with the watcher")
+    wait_until(lambda: set(Path(tempfile.gettempdir()).glob("quotedb-counts-*")) <= before, log,
+               "the server's count folder deleted")
