@@ -537,26 +537,28 @@ def _checks_of_valid_parts(data, article_id, path, quote_lines) -> list:
         article = Article.model_validate(data.get("article"))
     except ValidationError:
         article = None
-    quotes, lines = [], []
-    for quote, line in zip(_quotes_in(data), quote_lines):
+    quotes, lines, positions = [], [], []
+    for position, (quote, line) in enumerate(zip(_quotes_in(data), quote_lines)):
         try:
             quotes.append(_QUOTE.validate_python(quote))
             lines.append(line)
+            positions.append(position)
         except ValidationError:
             pass  # its own problems are reported already
     valid = SourceArticle(id=article_id, path=path, record_file="", article=article, quotes=quotes, quote_lines=lines)
-    return list(_check_article(valid, None, warnings=[]))
+    return list(_check_article(valid, None, warnings=[], positions=positions))
 
 
-def _check_article(source: SourceArticle, index: Optional["SpeakerIndex"], warnings):
+def _check_article(source: SourceArticle, index: Optional["SpeakerIndex"], warnings, positions=None):
     """One article's quotes against the article: dates after publication, languages,
-    the same quote twice, speakers whose names its archived text lacks."""
+    the same quote twice, speakers whose names its archived text lacks. `positions`:
+    each quote's place in its record, when some were left out."""
     archived = _name_key(source.archived_text) if source.archived_text and index else None
     article = source.article  # None: checked only for what needs no article
     # On a JSON line every quote has the line's number: the field says which quote.
     one_line = source.path.endswith(".jsonl")
     seen = {}  # (speaker, normalized text) -> line, or quote
-    for number, (quote, line) in enumerate(zip(source.quotes, source.quote_lines)):
+    for number, quote, line in zip(positions or range(len(source.quotes)), source.quotes, source.quote_lines):
         if archived and not any(name in archived for name in index.names_of[quote.speaker]):
             warnings.append(
                 Problem(
