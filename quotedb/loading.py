@@ -291,46 +291,39 @@ def _reason(error: OSError) -> str:
 
 
 def _read(path: Path, model: type[BaseModel], problems: list, context=None):
-    """Parse and validate one file; returns (model instance, document) or None."""
-    document = _parse(path, model, problems)
-    if document is None:
-        return None
-    try:
-        return model.model_validate(document.data, context=context), document
-    except ValidationError as error:
-        problems.extend(_problems_from(error, model, document, str(path)))
-        return None
-
-
-def _parse(path: Path, model: type[BaseModel], problems: list) -> Optional[YamlDocument]:
-    """One YAML file read and parsed into a mapping, or None with its problem noted."""
+    """Parse and validate one file: (model instance, document), the instance None when
+    the document does not validate, both None when the file cannot be read as a mapping;
+    every problem noted."""
     try:
         with _open_regular(path) as handle:
             document = read_yaml(handle.read(MAX_FILE_BYTES + 1))
     except OSError as error:
         problems.append(Problem(str(path), 0, "", f"cannot read the file: {_reason(error)}"))
-        return None
+        return None, None
     except YamlProblem as problem:
         problems.append(Problem(str(path), problem.line, "", problem.message))
-        return None
+        return None, None
     if not isinstance(document.data, dict):
         found = type(document.data).__name__.replace("dict", "mapping")
         expected = ", ".join(model.__pydantic_fields__)
         problems.append(
             Problem(str(path), 1, "", f"expected a mapping with keys {expected}, found a {found}")
         )
-        return None
-    return document
+        return None, None
+    try:
+        return model.model_validate(document.data, context=context), document
+    except ValidationError as error:
+        problems.extend(_problems_from(error, model, document, str(path)))
+        return None, document
 
 
 def _load_speakers(path: Path, problems):
     if not path.exists():
         problems.append(Problem(str(path), 1, "", "speakers registry not found"))
         return None
-    loaded = _read(path, SpeakerRegistry, problems)
-    if not loaded:
+    registry, document = _read(path, SpeakerRegistry, problems)
+    if registry is None:
         return None
-    registry, document = loaded
     before = len(problems)
     seen_ids, seen_names = {}, {}
     for index, speaker in enumerate(registry.speakers):
@@ -362,16 +355,12 @@ def _load_article(path: Path, records_dir: Path, problems, warnings, context):
                 "(like 2024-01-07-outlet-short-title)",
             )
         )
-    document = _parse(path, ArticleFile, problems)
+    record, document = _read(path, ArticleFile, problems, context)
     archived_text = _read_archive(path.with_suffix(".txt"), problems)
-    if document is None:
-        return None
-    try:
-        record = ArticleFile.model_validate(document.data, context=context)
-    except ValidationError as error:
-        problems.extend(_problems_from(error, ArticleFile, document, str(path)))
-        lines = [document.line_of(("quotes", i)) for i in range(len(_quotes_in(document.data)))]
-        problems.extend(_checks_of_valid_parts(document.data, path.stem, str(path), lines))
+    if record is None:
+        if document is not None:  # read, but not valid: check what is
+            lines = [document.line_of(("quotes", i)) for i in range(len(_quotes_in(document.data)))]
+            problems.extend(_checks_of_valid_parts(document.data, path.stem, str(path), lines))
         return None
     warnings.extend(_texts_cut_by_comments(str(path), document, len(record.quotes)))
     return SourceArticle(
