@@ -60,7 +60,7 @@ class CountedFacet(ColumnFacet):
             return [], []
         db = self.ds.get_database(self.database)
         columns = [config["config"].get("simple") for config in configs]
-        if not set(columns) <= set(await _table_columns(db, self.table)):
+        if not await _columns_of(db, self.table, columns):
             raise BadRequest(f"_facet_counted must name columns of {self.table}")
         size = self.get_facet_size()
         self._links = _FacetLinks(self.ds, self.request, self.get_querystring_pairs())
@@ -167,7 +167,7 @@ def filters_from_request(request, database, table, datasette):
                              metadata=datasette.table_metadata(database, table))
         columns = [config["config"].get("simple") for config in facet.get_configs()]
         db = datasette.get_database(database)
-        if not columns or not set(columns) <= set(await _table_columns(db, table)):
+        if not columns or not await _columns_of(db, table, columns):
             return None
         # The search as plugins/search.py binds it for `_search`.
         search = (await db.execute("select fts_query(:words)", {"words": request.args["_search"]})).single_value()
@@ -188,11 +188,12 @@ def _ending_unheard(task):
         task.exception()
 
 
-async def _table_columns(db, table):
+async def _columns_of(db, table, columns) -> bool:
+    """Are these all columns of `table`?"""
     key = (db.name, table)
     if key not in _COLUMNS or db.is_mutable:
-        _COLUMNS[key] = await db.table_columns(table)
-    return _COLUMNS[key]
+        _COLUMNS[key] = set(await db.table_columns(table))
+    return set(columns) <= _COLUMNS[key]
 
 
 def _search_facets_query(columns, size, param, search):
