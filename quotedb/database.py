@@ -15,7 +15,7 @@ from typing import Optional
 import sqlite_utils
 
 from .loading import InvalidRecords, RecordsReader
-from .processes import cores, process_exists, start_forked
+from .processes import cores, gone, start_forked
 from .reports import MAX_SHARES, Stage
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
@@ -498,6 +498,6 @@ def _remove_stale_temporaries(path: Path):
     """Delete what builds that were killed left beside `path` (their process is gone)."""
     for stale in path.parent.glob(f"{path.name}.*.tmp"):
         pid = stale.name[len(path.name) + 1 :].split(".")[0].split("-")[0]
-        if pid.isdigit() and not process_exists(int(pid)):
+        if gone(pid):
             stale.unlink(missing_ok=True)
 

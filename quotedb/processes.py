@@ -48,6 +48,11 @@ class ProcessFailed(Exception):
     """A forked process stopped before it was done (killed, out of memory)."""
 
 
+def gone(pid: str) -> bool:
+    """Is `pid`, as written in a file's name, a process that no longer runs?"""
+    return pid.isdigit() and not process_exists(int(pid))
+
+
 STOPPING = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 

@@ -17,7 +17,7 @@ from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors import Multiprocess
 
 from . import site
-from .processes import cores, end_with, process_exists
+from .processes import cores, end_with, gone
 
 SERVE_OPTIONS = "QUOTEDB_SERVE"  # how `serve` tells each server process what to serve
 SHARED_COUNTS = "QUOTEDB_SHARED_COUNTS"  # the file where they share the counts they make
@@ -81,7 +81,7 @@ def _remove_stale_shared_counts():
     could delete it): each is named after its server's process id."""
     for folder in Path(tempfile.gettempdir()).glob(f"{SHARED_COUNTS_PREFIX}*"):
         pid = folder.name[len(SHARED_COUNTS_PREFIX):].split("-")[0]
-        if pid.isdigit() and not process_exists(int(pid)):
+        if gone(pid):
             shutil.rmtree(folder, ignore_errors=True)
 
 
