@@ -52,13 +52,15 @@ import asyncio
 import os
 import re
 import sqlite3
+import threading
 import time
 from collections import OrderedDict
 
 from datasette import hookimpl
 from datasette.database import Results
 from datasette.filters import FilterArguments
-from datasette.utils import escape_fts, escape_sqlite
+from datasette.plugins import pm
+from datasette.utils import escape_fts, escape_sqlite, sqlite_timelimit
 from datasette.utils.asgi import BadRequest
 
 MAX_QUERY_CHARS = 500
@@ -213,7 +215,7 @@ def filters_from_request(request, database, table, datasette):
             # Every row of the index is a row of the table: the same count, read from the index.
             _INDEX_COUNTS[_datasette_count(table, clause)] = (
                 f"select count(*) from [{fts_table}] where [{fts_table}] match :{param}", param,
-                await _top_rowid(db, fts_table))
+                await _top_rowid(db, fts_table), fts_table)
             clauses.append(clause)
             descriptions.append(f'search {"column " + column + " " if column else ""}matches "{value}"')
             context["search"] = value
@@ -277,7 +279,8 @@ def startup(datasette):
         shared = SharedCounts.named_by_serve()
         for db in datasette.databases.values():
             if await db.table_exists("quotes_fts"):
-                db.execute = _counting_from_index(db.execute, parts, shared and shared.of(db))
+                common = CommonTermCounts(datasette, db) if await db.table_exists(CommonTermCounts.TABLE) else None
+                db.execute = _counting_from_index(db.execute, parts, shared and shared.of(db), common)
 
     return count_from_index
 
@@ -301,14 +304,15 @@ COUNTS_KEPT = 4096
 _COUNT = (("count(*)", None, None, None, None, None, None),)  # the description of a count's one column
 
 
-def _counting_from_index(execute, parts, shared=None):
-    """`execute`, with Datasette's count of a search on its own read from the index, and
+def _counting_from_index(execute, parts, shared=None, common=None):
+    """`execute`, with Datasette's count of a search on its own read from the index (or
+    from `common`, a CommonTermCounts, for a search of common words only), and
     remembered: the last COUNTS_KEPT here, and with `shared`, large ones for every
     process of the server."""
     counts = OrderedDict()
 
     async def execute_with_index_counts(sql, params=None, **kwargs):
-        index_count, param, top = _INDEX_COUNTS.get(sql, (None, None, None))
+        index_count, param, top, fts_table = _INDEX_COUNTS.get(sql, (None, None, None, None))
         # The page-reading clause's count is the index count only on the table page, which
         # binds whole numbers for the page's bounds; the same SQL typed on the SQL page binds
         # text and runs as written. (The plain clause's count is the index count anywhere.)
@@ -317,6 +321,8 @@ def _counting_from_index(execute, parts, shared=None):
         key = (index_count, params[param])
         if key not in counts:
             counted = shared.get(*key) if shared else None
+            if counted is None and common and fts_table == common.INDEX:
+                counted = await common.count(params[param])
             if counted is None:
                 counted = await _count_in_parts(execute, index_count, param, params[param], top, parts, **kwargs)
                 if shared:
@@ -349,6 +355,69 @@ async def _count_in_parts(execute, index_count, param, value, top, parts, **kwar
         if isinstance(result, BaseException):
             raise result
     return sum(result.first()[0] for result in counted)
+
+
+class CommonTermCounts:
+    """The count of a search made only of common words, from the bitmaps of the quotes
+    holding each that the build keeps in TABLE (quotedb/database.py): the bits set in
+    their AND, counted in a few milliseconds. The index would read each word's whole
+    list: 330 ms of a core for a word in most of ten million quotes.
+
+    The words are tokenized as the index tokenizes them, by an in-memory copy of the
+    index's own definition. A phrase, a prefix, a column filter or a word without a
+    bitmap gives None: the index counts that search."""
+
+    INDEX = "quotes_fts"
+    TABLE = "common_term_quotes"
+    _WORDS = re.compile(r'"(?:[^"]|"")*"(?: "(?:[^"]|"")*")*')  # "quoted" "strings", as fts_query writes words
+    _WORD = re.compile(r'"((?:[^"]|"")*)"')
+
+    def __init__(self, datasette, db):
+        self.datasette, self.db = datasette, db
+        self.tokenizers = threading.local()  # one a thread: a connection stays in the thread that opened it
+
+    async def count(self, expression):
+        if not isinstance(expression, str) or not self._WORDS.fullmatch(expression):
+            return None
+        words = [word.replace('""', '"') for word in self._WORD.findall(expression)]
+        return await self.db.execute_fn(lambda conn: self._count(conn, words))
+
+    def _count(self, conn, words):
+        time_limit = self.datasette.sql_time_limit_ms
+        tokenizer = self._tokenizer(conn)
+        with sqlite_timelimit(tokenizer, time_limit):
+            try:
+                tokenizer.executemany(f"insert into [{self.INDEX}] (rowid, text) values (?, ?)", enumerate(words))
+                tokens = [[] for _ in words]
+                for row, term in tokenizer.execute(f"select doc, term from [{self.INDEX}_tokens] order by doc, offset"):
+                    tokens[row].append(term)
+            finally:
+                tokenizer.rollback()
+        if any(len(terms) != 1 for terms in tokens):  # a phrase, or no word at all
+            return None
+        quotes = None  # block of ids -> the quotes in it holding every term so far, as bits
+        with sqlite_timelimit(conn, time_limit):
+            for term in {terms[0] for terms in tokens}:
+                rows = conn.execute(f"select block, quotes from [{self.TABLE}] where term = ?", [term]).fetchall()
+                if not rows:  # not a common term
+                    return None
+                bits = {block: int.from_bytes(value, "little") for block, value in rows}
+                quotes = bits if quotes is None else {
+                    block: held & bits[block] for block, held in quotes.items() if block in bits}
+        return sum(held.bit_count() for held in quotes.values())
+
+    def _tokenizer(self, conn):
+        """This thread's in-memory copy of the index's definition, with the limits of
+        every connection of the site."""
+        tokenizer = getattr(self.tokenizers, "conn", None)
+        if tokenizer is None:
+            create = conn.execute("select sql from sqlite_master where name = ?", [self.INDEX]).fetchone()[0]
+            tokenizer = sqlite3.connect(":memory:")
+            pm.hook.prepare_connection(conn=tokenizer, database=self.db.name, datasette=self.datasette)
+            tokenizer.execute(create)
+            tokenizer.execute(f"create virtual table [{self.INDEX}_tokens] using fts5vocab([{self.INDEX}], instance)")
+            self.tokenizers.conn = tokenizer
+        return tokenizer
 
 
 class SharedCounts:

@@ -29,6 +29,17 @@ QUOTES_FTS = f"""CREATE VIRTUAL TABLE quotes_fts USING fts5(
     tokenize = '{FTS_TOKENIZE}'
 )"""
 FTS_SHADOW_TABLES = ["quotes_fts_data", "quotes_fts_idx", "quotes_fts_docsize", "quotes_fts_config"]
+# The quotes holding each of the index's commonest terms, as bitmaps: the site counts a
+# search made only of such words from them (plugins/search.py), where the index reads
+# each word's whole list (330 ms of a core for a word in most of ten million quotes).
+COMMON_TERM_QUOTES = """CREATE TABLE common_term_quotes (
+    term TEXT NOT NULL,  -- as the index holds it: lower case, stemmed
+    block INTEGER NOT NULL,  -- the quotes with ids block * 2**20 to block * 2**20 + 2**20 - 1
+    quotes BLOB NOT NULL,  -- 128 KB: bit i (least significant first) set if quote block * 2**20 + i holds the term
+    PRIMARY KEY (term, block)
+)"""
+COMMON_FROM = 500_000  # a term in this many quotes or more (20 ms of a core to count in the index)
+BLOCK_BITS = 20
 # From this many quotes on, a second process builds the full-text index meanwhile.
 PARALLEL_FTS_FROM = 50_000
 # From this many bytes of records on, one process a core reads, checks and stages a share of them.
@@ -120,6 +131,7 @@ JOIN speakers ON speakers.id = quotes.speaker_id
 LEFT JOIN venues ON venues.id = quotes.venue_id;
 -- External content: the index stores no second copy of the text.
 {{quotes_fts}};
+{COMMON_TERM_QUOTES};
 CREATE VIRTUAL TABLE speakers_fts USING fts5(
     name, aliases, description,
     content = 'speakers',
@@ -297,8 +309,8 @@ def populate(
     try:
         quotes = db.execute("SELECT count(*) FROM stage.grouped").fetchone()[0]
         if fts_file is not None and stage_file != ":memory:" and quotes >= PARALLEL_FTS_FROM:
-            _start_fts_build(fts_file, stage_file, speakers, fts_builds.append)
-        _write_tables(db, speakers, not fts_builds)
+            _start_fts_build(fts_file, stage_file, speakers, quotes, fts_builds.append)
+        _write_tables(db, speakers, quotes, not fts_builds)
         for fts_build in fts_builds:
             _finish_fts_build(db, fts_build, fts_file)
     finally:
@@ -311,9 +323,10 @@ def populate(
     return [], warnings
 
 
-def _write_tables(db, speakers, index_here: bool):
+def _write_tables(db, speakers, quotes: int, index_here: bool):
     """The site's tables from the merged stage, their indexes and the facet counts; with
-    `index_here`, the full-text index too (else another process builds it meanwhile)."""
+    `index_here`, the full-text index and its common terms too (else another process
+    builds them meanwhile)."""
     with db.conn:
         db.conn.executemany(
             "INSERT INTO speakers VALUES (?, ?, ?, ?, ?, ?)",
@@ -340,6 +353,7 @@ def _write_tables(db, speakers, index_here: bool):
     with db.conn:
         if index_here:  # after the indexes: quote_search reads each quote's appearances
             db.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild')")
+            _write_common_terms(db.conn, quotes)
         # Quotes without a value are counted too (value NULL), so that every column is
         # there even when no quote has a value for it (a corpus with no languages).
         for column in FACET_COLUMNS:
@@ -353,14 +367,52 @@ def _write_tables(db, speakers, index_here: bool):
         )
 
 
+def _write_common_terms(conn, quotes: int):
+    """Fill common_term_quotes from the full-text index: a bitmap of the quotes holding
+    each term found in COMMON_FROM quotes or more."""
+    if quotes < COMMON_FROM:  # no term can be that common: the index is not read
+        return
+    conn.execute("CREATE VIRTUAL TABLE temp.quotes_fts_terms USING fts5vocab(main, quotes_fts, row)")
+    common = [term for (term,) in conn.execute("SELECT term FROM temp.quotes_fts_terms WHERE doc >= ?", [COMMON_FROM])]
+    conn.execute("DROP TABLE temp.quotes_fts_terms")
+    # A term's quotes are found by searching for it, which tokenizes it again: kept are
+    # the terms that are their own token (the stem of a stem can differ); the site
+    # counts any other by the index.
+    for term, tokens in zip(common, _tokens(conn, common)):
+        if tokens != [term]:
+            continue
+        blocks = {}
+        for (quote_id,) in conn.execute("SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?", ['"' + term.replace('"', '""') + '"']):
+            bits = blocks.get(quote_id >> BLOCK_BITS)
+            if bits is None:
+                bits = blocks[quote_id >> BLOCK_BITS] = bytearray(1 << (BLOCK_BITS - 3))
+            bit = quote_id & ((1 << BLOCK_BITS) - 1)
+            bits[bit >> 3] |= 1 << (bit & 7)
+        conn.executemany("INSERT INTO common_term_quotes VALUES (?, ?, ?)",
+                         [(term, block, bytes(bits)) for block, bits in sorted(blocks.items())])
+
+
+def _tokens(conn, texts) -> list:
+    """The terms quotes_fts's tokenizer makes of each of `texts`, in order."""
+    conn.execute(f"CREATE VIRTUAL TABLE temp.tokenized USING fts5(text, tokenize = '{FTS_TOKENIZE}')")
+    conn.execute("CREATE VIRTUAL TABLE temp.tokenized_terms USING fts5vocab(temp, tokenized, instance)")
+    conn.executemany("INSERT INTO temp.tokenized (rowid, text) VALUES (?, ?)", enumerate(texts))
+    tokens = [[] for _ in texts]
+    for row, term in conn.execute("SELECT doc, term FROM temp.tokenized_terms ORDER BY doc, offset"):
+        tokens[row].append(term)
+    conn.execute("DROP TABLE temp.tokenized_terms")
+    conn.execute("DROP TABLE temp.tokenized")
+    return tokens
+
+
 def _aliases(speaker) -> str:
     return json.dumps(speaker.aliases, ensure_ascii=False)
 
 
-def _start_fts_build(path: Path, stage_file, speakers, keep):
-    """Index the quotes, exactly as quote_search shows them, in a file of its own, in a
-    forked process that reads the stage (which this process no longer writes) and
-    works on the second core; `keep` is given the process."""
+def _start_fts_build(path: Path, stage_file, speakers, quotes: int, keep):
+    """Index the quotes, exactly as quote_search shows them, and find their common terms,
+    in a file of its own, in a forked process that reads the stage (which this process no
+    longer writes) and works on the second core; `keep` is given the process."""
     names = {s.id: (s.name, _aliases(s)) for s in speakers}
 
     def build():
@@ -378,6 +430,8 @@ def _start_fts_build(path: Path, stage_file, speakers, keep):
                     for quote_id, text, speaker, role, venue, other_words in conn.execute(SEARCH_ROWS_FROM_STAGE)
                 ),
             )
+            conn.execute(COMMON_TERM_QUOTES)
+            _write_common_terms(conn, quotes)
         conn.close()
 
     start_forked(build, keep)
@@ -391,6 +445,7 @@ def _finish_fts_build(db, fts_build, path: Path):
         for table in FTS_SHADOW_TABLES:
             db.execute(f"DELETE FROM main.{table}")
             db.execute(f"INSERT INTO main.{table} SELECT * FROM fts_build.{table}")
+        db.execute("INSERT INTO main.common_term_quotes SELECT * FROM fts_build.common_term_quotes")
     db.execute("DETACH DATABASE fts_build")
     path.unlink()
 

@@ -162,16 +162,19 @@ def test_the_streaming_build_gives_what_an_in_memory_build_gives(tmp_path, monke
 
     write_corpus(tmp_path / "records", 20000, reports=1.3)
     monkeypatch.setattr(database, "PARALLEL_FTS_FROM", 1)
+    monkeypatch.setattr(database, "COMMON_FROM", 5000)  # the common terms found by either process
     warnings, counts = database.build_database(RecordsReader(tmp_path / "records"), tmp_path / "streamed.db", shares=3)
     assert counts["quotes"] == 20000 and 24000 < counts["appearances"] < 28000
     streamed = sqlite3.connect(tmp_path / "streamed.db")
     in_memory = sqlite_utils.Database(memory=True)
     records = load_records(tmp_path / "records")
     assert populate(in_memory, records.speakers, records.articles) == ([], warnings)
-    tables = ["quotes", "appearances", "articles", "outlets", "venues", "speakers", "facet_counts", *database.FTS_SHADOW_TABLES]
+    tables = ["quotes", "appearances", "articles", "outlets", "venues", "speakers", "facet_counts",
+              "common_term_quotes", *database.FTS_SHADOW_TABLES]
     for table in tables:
         query = f"select * from {table} order by 1, 2"
         assert streamed.execute(query).fetchall() == in_memory.execute(query).fetchall(), table
+    assert streamed.execute("select count(distinct term) from common_term_quotes").fetchone()[0] > 5
     assert streamed.execute("select count(*) from quotes where reports > 1").fetchone()[0] > 3000
     text = streamed.execute("select text from quotes where id = 7").fetchone()[0].replace(".", "").replace(",", "").split()
     for words in ["ba*", f'"{text[1]}" "{text[-1]}"', f'"{text[2]} {text[3]}"']:

@@ -1,0 +1,110 @@
+"""The count of a search for common words, read from the bitmaps the build keeps of the
+quotes holding each (common_term_quotes), not from the words' lists in the index."""
+
+import sqlite3
+import sys
+from urllib.parse import quote as urlquote
+
+import pytest
+
+from conftest import ROOT, SiteClient
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench import vocabulary_connection  # noqa: E402
+from generate import write_corpus  # noqa: E402
+
+COMMON_FROM = 3000  # of 12,000 quotes: about twenty terms of the generated vocabulary
+
+
+@pytest.fixture(scope="module")
+def common(tmp_path_factory):
+    from quotedb import database
+    from quotedb.loading import RecordsReader
+
+    directory = tmp_path_factory.mktemp("common")
+    write_corpus(directory / "records", 12000)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(database, "COMMON_FROM", COMMON_FROM)
+        database.build_database(RecordsReader(directory / "records"), directory / "quotes.db")
+    return directory / "quotes.db"
+
+
+def index_count(path, query):
+    return sqlite3.connect(path).execute("select count(*) from quotes_fts where quotes_fts match ?", [query]).fetchone()[0]
+
+
+def bitmap_ids(path, term):
+    rows = sqlite3.connect(path).execute("select block, quotes from common_term_quotes where term = ?", [term])
+    return {block << 20 | bit for block, value in rows
+            for bit in range(len(value) * 8) if value[bit >> 3] >> (bit & 7) & 1}
+
+
+def test_the_build_keeps_the_quotes_of_each_common_term(common):
+    """Every term in COMMON_FROM quotes or more, and no other, with exactly the quotes the
+    index finds for it."""
+    vocabulary = dict(vocabulary_connection(common).execute("select term, doc from temp.vocab").fetchall())
+    kept = [term for (term,) in sqlite3.connect(common).execute("select distinct term from common_term_quotes")]
+    assert sorted(kept) == sorted(term for term, quotes in vocabulary.items() if quotes >= COMMON_FROM)
+    assert len(kept) > 5
+    conn = sqlite3.connect(common)
+    for term in kept:
+        found = {row[0] for row in conn.execute("select rowid from quotes_fts where quotes_fts match ?", [f'"{term}"'])}
+        assert bitmap_ids(common, term) == found and len(found) == vocabulary[term], term
+
+
+def test_a_corpus_without_common_terms_reads_no_vocabulary(seed_db):
+    assert sqlite3.connect(seed_db).execute("select count(*) from common_term_quotes").fetchone()[0] == 0
+
+
+def _counted_by_index(site):
+    """The searches `site` counts in the index (the match expressions), as it counts them."""
+    db = site.datasette.get_database("quotes")
+    execute, counted = db.execute, []
+
+    async def recording(sql, params=None, **kwargs):
+        if sql.startswith("select count(*) from [quotes_fts] where [quotes_fts] match"):
+            counted.append(next(value for value in params.values() if isinstance(value, str)))
+        return await execute(sql, params, **kwargs)
+
+    db.execute = recording  # before the site starts: the search plugin's counting calls it
+    return counted
+
+
+def test_a_search_of_common_words_is_counted_from_their_bitmaps(common):
+    """One, two or three common words (in any case, one twice) are counted from the
+    bitmaps; a phrase of them, a prefix, a column search or a word without a bitmap by
+    the index. Every count is the index's."""
+    conn = sqlite3.connect(common)
+    terms = [t for (t,) in conn.execute("select distinct term from common_term_quotes where term glob '[a-z][a-z]*' order by term")]
+    rare = vocabulary_connection(common).execute("select term from temp.vocab where doc between 5 and 50").fetchone()[0]
+    a, b, c = terms[:3]
+    from_bitmaps = [a, f"{a} {b}", f"{c} {b.upper()} {a}", f"{b} {b}"]
+    from_index = [f"{a} {rare}", f'"{a} {b}"', f"{a[:2]}*", "nosuchwordzz"]
+    site = SiteClient(common)
+    counted = _counted_by_index(site)
+    for words in from_bitmaps + from_index:
+        data = site.json(f"/quotes/quotes.json?_search={urlquote(words)}&_size=1")
+        query = '"' + '" "'.join(words.split()) + '"' if '"' not in words else words
+        query = query.replace('*"', '"*')
+        assert data["filtered_table_rows_count"] == index_count(common, query), words
+        assert data["filtered_table_rows_count"] > 0 or words in ("nosuchwordzz", f'"{a} {b}"'), words
+    column = site.json(f"/quotes/quotes.json?_search_text={a}&_size=1")
+    assert column["filtered_table_rows_count"] == index_count(common, f'text : "{a}"')
+    # each counted in a part of the ids per core; none of the searches of common words
+    assert len(set(counted)) == len(from_index) + 1, counted
+    assert not {'"' + '" "'.join(words.split()) + '"' for words in from_bitmaps} & set(counted), counted
+    site.close()
+
+
+def test_a_count_typed_on_the_sql_page_with_search_syntax_is_the_index_s(common):
+    """The count query of a search page, typed on the SQL page with FTS5 syntax of one's
+    own around common words, is counted by the index as written."""
+    conn = sqlite3.connect(common)
+    a, b = [t for (t,) in conn.execute("select distinct term from common_term_quotes where term glob '[a-z]*' limit 2")]
+    site = SiteClient(common)
+    site.json(f"/quotes/quotes.json?_search={a}&_size=1")  # the page whose count query is typed below
+    sql = ("select count(*) from quotes where id in (select rowid from [quotes_fts] where [quotes_fts] match :search) ")
+    for search in [f'"{a}" OR "{b}"', f'"{a}" NOT "{b}"', f'"{a}"  "{b}"', f'text: "{a}"']:
+        data = site.json(f"/quotes.json?sql={urlquote(sql)}&search={urlquote(search)}&_shape=arrays")
+        assert data["rows"] == [[index_count(common, search)]], search
+    site.close()
