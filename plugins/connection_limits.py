@@ -8,8 +8,8 @@ every thousand steps of SQLite's machine; one step that builds a 500 MB blob tak
 seconds and the memory with it, and a thousand rows of two hundred 900 KB columns
 take gigabytes in Python. Capped, such a query fails at once ("string or blob too
 big", "result too big") and the request answers 400. No quote is longer than
-5,000 characters, the largest value in the database (a page of the full-text
-index) is a few KB, and a page of a thousand quotes is a few MB.
+5,000 characters, the largest value in the database (a block of a common term's
+bitmap, common_term_quotes) is 128 KB, and a page of a thousand quotes is a few MB.
 """
 
 import sqlite3

@@ -31,6 +31,9 @@ Two things keep it fast at a million quotes without changing what it finds:
   with the server's other processes (`SharedCounts`). The index counts in parts,
   one range of ids a core (up to `num_sql_threads`), at once (`_count_in_parts`):
   a phrase of two common words takes 148 ms in one part at a million quotes.
+  A search made only of words in 500,000 quotes or more is counted from the
+  bitmaps of their quotes that the build keeps (`CommonTermCounts`): a few ms,
+  where the index takes 330 ms of a core for the commonest word at ten million.
 
 `?_search_<column>=` searches one column of the index; `_search_speaker` searches
 every spelling of the speaker's name (the speaker and aliases columns).

@@ -373,16 +373,16 @@ def _write_common_terms(conn, quotes: int):
     if quotes < COMMON_FROM:  # no term can be that common: the index is not read
         return
     conn.execute("CREATE VIRTUAL TABLE temp.quotes_fts_terms USING fts5vocab(main, quotes_fts, row)")
+    conn.execute("CREATE VIRTUAL TABLE temp.quotes_fts_instances USING fts5vocab(main, quotes_fts, instance)")
     common = [term for (term,) in conn.execute("SELECT term FROM temp.quotes_fts_terms WHERE doc >= ?", [COMMON_FROM])]
-    conn.execute("DROP TABLE temp.quotes_fts_terms")
-    # A term's quotes are found by searching for it, which tokenizes it again: kept are
-    # the terms that are their own token (the stem of a stem can differ); the site
-    # counts any other by the index.
     for term, tokens in zip(common, _tokens(conn, common)):
-        if tokens != [term]:
-            continue
         blocks = {}
-        for (quote_id,) in conn.execute("SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?", ['"' + term.replace('"', '""') + '"']):
+        if tokens == [term]:  # a search for the term finds its quotes, once each
+            quoted = '"' + term.replace('"', '""') + '"'
+            holding = conn.execute("SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?", [quoted])
+        else:  # a stem the tokenizer stems again ("becaus" -> "becau"): each place it is, slower
+            holding = conn.execute("SELECT doc FROM temp.quotes_fts_instances WHERE term = ?", [term])
+        for (quote_id,) in holding:
             bits = blocks.get(quote_id >> BLOCK_BITS)
             if bits is None:
                 bits = blocks[quote_id >> BLOCK_BITS] = bytearray(1 << (BLOCK_BITS - 3))
@@ -390,6 +390,8 @@ def _write_common_terms(conn, quotes: int):
             bits[bit >> 3] |= 1 << (bit & 7)
         conn.executemany("INSERT INTO common_term_quotes VALUES (?, ?, ?)",
                          [(term, block, bytes(bits)) for block, bits in sorted(blocks.items())])
+    conn.execute("DROP TABLE temp.quotes_fts_instances")
+    conn.execute("DROP TABLE temp.quotes_fts_terms")
 
 
 def _tokens(conn, texts) -> list:

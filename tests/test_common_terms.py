@@ -33,8 +33,8 @@ def index_count(path, query):
     return sqlite3.connect(path).execute("select count(*) from quotes_fts where quotes_fts match ?", [query]).fetchone()[0]
 
 
-def bitmap_ids(path, term):
-    rows = sqlite3.connect(path).execute("select block, quotes from common_term_quotes where term = ?", [term])
+def bitmap_ids(conn, term):
+    rows = conn.execute("select block, quotes from common_term_quotes where term = ?", [term])
     return {block << 20 | bit for block, value in rows
             for bit in range(len(value) * 8) if value[bit >> 3] >> (bit & 7) & 1}
 
@@ -49,7 +49,23 @@ def test_the_build_keeps_the_quotes_of_each_common_term(common):
     conn = sqlite3.connect(common)
     for term in kept:
         found = {row[0] for row in conn.execute("select rowid from quotes_fts where quotes_fts match ?", [f'"{term}"'])}
-        assert bitmap_ids(common, term) == found and len(found) == vocabulary[term], term
+        assert bitmap_ids(conn, term) == found and len(found) == vocabulary[term], term
+
+
+def test_a_stem_the_tokenizer_stems_again_has_its_quotes_too(monkeypatch):
+    """"because" is indexed as "becaus", which a search for it would stem again to
+    "becau": its quotes are read from where the index holds the term."""
+    from quotedb import database
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute(database.QUOTES_FTS)
+    conn.execute(database.COMMON_TERM_QUOTES)
+    texts = {1: "Because we can.", 2: "Else, because because.", 3: "We disagree.", (1 << 20) + 5: "because else"}
+    conn.executemany("insert into quotes_fts (rowid, text) values (?, ?)", texts.items())
+    monkeypatch.setattr(database, "COMMON_FROM", 2)
+    database._write_common_terms(conn, len(texts))
+    kept = {term: bitmap_ids(conn, term) for (term,) in conn.execute("select distinct term from common_term_quotes")}
+    assert kept == {"becaus": {1, 2, (1 << 20) + 5}, "els": {2, (1 << 20) + 5}, "we": {1, 3}}
 
 
 def test_a_corpus_without_common_terms_reads_no_vocabulary(seed_db):
