@@ -282,7 +282,7 @@ def startup(datasette):
         shared = SharedCounts.named_by_serve()
         for db in datasette.databases.values():
             if await db.table_exists("quotes_fts"):
-                common = CommonTermCounts(datasette, db) if await db.table_exists(CommonTermCounts.TABLE) else None
+                common = await CommonTermCounts.of(datasette, db)
                 db.execute = _counting_from_index(db.execute, parts, shared and shared.of(db), common)
 
     return count_from_index
@@ -378,6 +378,14 @@ class CommonTermCounts:
     def __init__(self, datasette, db):
         self.datasette, self.db = datasette, db
         self.tokenizers = threading.local()  # one a thread: a connection stays in the thread that opened it
+
+    @classmethod
+    async def of(cls, datasette, db):
+        """Counts for `db`, None if it holds no bitmap (under 500,000 quotes, or built before them)."""
+        if not await db.table_exists(cls.TABLE):
+            return None
+        held = (await db.execute(f"select exists (select 1 from [{cls.TABLE}])")).first()[0]
+        return cls(datasette, db) if held else None
 
     async def count(self, expression):
         if not isinstance(expression, str) or not self._WORDS.fullmatch(expression):
