@@ -372,7 +372,8 @@ class CommonTermCounts:
 
     INDEX = "quotes_fts"
     TABLE = "common_term_quotes"
-    _WORDS = re.compile(r'"(?:[^"]|"")*"(?: "(?:[^"]|"")*")*')  # "quoted" "strings", as fts_query writes words
+    # "quoted" "strings", as fts_query writes words; no NUL, where FTS5 stops reading a query
+    _WORDS = re.compile(r'"(?:[^"\x00]|"")*"(?: "(?:[^"\x00]|"")*")*')
     _WORD = re.compile(r'"((?:[^"]|"")*)"')
 
     def __init__(self, datasette, db):
@@ -394,6 +395,12 @@ class CommonTermCounts:
         return await self.db.execute_fn(lambda conn: self._count(conn, words))
 
     def _count(self, conn, words):
+        try:
+            return self._count_of_terms(conn, words)
+        except sqlite3.Error:  # a limit reached: the index counts it, as it would any other search
+            return None
+
+    def _count_of_terms(self, conn, words):
         time_limit = self.datasette.sql_time_limit_ms
         tokenizer = self._tokenizer(conn)
         with sqlite_timelimit(tokenizer, time_limit):
@@ -406,16 +413,16 @@ class CommonTermCounts:
                 tokenizer.rollback()
         if any(len(terms) != 1 for terms in tokens):  # a phrase, or no word at all
             return None
-        quotes = None  # block of ids -> the quotes in it holding every term so far, as bits
+        matching = None  # block of ids -> its quotes holding every term so far, as bits
         with sqlite_timelimit(conn, time_limit):
             for term in {terms[0] for terms in tokens}:
                 rows = conn.execute(f"select block, quotes from [{self.TABLE}] where term = ?", [term]).fetchall()
                 if not rows:  # not a common term
                     return None
-                bits = {block: int.from_bytes(value, "little") for block, value in rows}
-                quotes = bits if quotes is None else {
-                    block: held & bits[block] for block, held in quotes.items() if block in bits}
-        return sum(held.bit_count() for held in quotes.values())
+                holding = {block: int.from_bytes(bits, "little") for block, bits in rows}
+                matching = holding if matching is None else {
+                    block: bits & holding[block] for block, bits in matching.items() if block in holding}
+        return sum(bits.bit_count() for bits in matching.values())
 
     def _tokenizer(self, conn):
         """This thread's in-memory copy of the index's definition, with the limits of

@@ -367,10 +367,10 @@ def _write_tables(db, speakers, quotes: int, index_here: bool):
         )
 
 
-def _write_common_terms(conn, quotes: int):
+def _write_common_terms(conn, quote_count: int):
     """Fill common_term_quotes from the full-text index: a bitmap of the quotes holding
     each term found in COMMON_FROM quotes or more."""
-    if quotes < COMMON_FROM:  # no term can be that common: the index is not read
+    if quote_count < COMMON_FROM:  # no term can be that common: the index is not read
         return
     conn.execute("CREATE VIRTUAL TABLE temp.quotes_fts_terms USING fts5vocab(main, quotes_fts, row)")
     conn.execute("CREATE VIRTUAL TABLE temp.quotes_fts_instances USING fts5vocab(main, quotes_fts, instance)")

@@ -68,7 +68,7 @@ def test_a_stem_the_tokenizer_stems_again_has_its_quotes_too(monkeypatch):
     assert kept == {"becaus": {1, 2, (1 << 20) + 5}, "els": {2, (1 << 20) + 5}, "we": {1, 3}}
 
 
-def test_a_corpus_without_common_terms_reads_no_vocabulary(seed_db):
+def test_a_corpus_without_common_terms_has_no_bitmaps(seed_db):
     assert sqlite3.connect(seed_db).execute("select count(*) from common_term_quotes").fetchone()[0] == 0
 
 
@@ -114,13 +114,40 @@ def test_a_search_of_common_words_is_counted_from_their_bitmaps(common):
 
 def test_a_count_typed_on_the_sql_page_with_search_syntax_is_the_index_s(common):
     """The count query of a search page, typed on the SQL page with FTS5 syntax of one's
-    own around common words, is counted by the index as written."""
+    own around common words, is counted by the index as written, a NUL included."""
     conn = sqlite3.connect(common)
     a, b = [t for (t,) in conn.execute("select distinct term from common_term_quotes where term glob '[a-z]*' limit 2")]
     site = SiteClient(common)
-    site.json(f"/quotes/quotes.json?_search={a}&_size=1")  # the page whose count query is typed below
+    counted = _counted_by_index(site)
+    # the page whose count query is typed below (with a facet, its clause selects every match)
+    site.json(f"/quotes/quotes.json?_search={a}&_facet=kind&_size=1")
     sql = ("select count(*) from quotes where id in (select rowid from [quotes_fts] where [quotes_fts] match :search) ")
     for search in [f'"{a}" OR "{b}"', f'"{a}" NOT "{b}"', f'"{a}"  "{b}"', f'text: "{a}"']:
         data = site.json(f"/quotes.json?sql={urlquote(sql)}&search={urlquote(search)}&_shape=arrays")
         assert data["rows"] == [[index_count(common, search)]], search
+    assert len(set(counted)) == 4, counted  # each answered by the site's count from the index
+    # FTS5 reads a query up to its first NUL: to it, this one is an unterminated string
+    with pytest.raises(sqlite3.OperationalError, match="unterminated string"):
+        index_count(common, f'"{a}\x00"')
+    response = site.get(f"/quotes.json?sql={urlquote(sql)}&search={urlquote(chr(34) + a + chr(0) + chr(34))}")
+    assert response.status_code == 400 and "unterminated string" in response.text
+    site.close()
+
+
+def test_a_count_from_bitmaps_that_fails_is_made_by_the_index(common, monkeypatch):
+    """The bitmaps are a shortcut: a limit reached there (time, size) leaves the count to
+    the index, as for any other search, never an error page."""
+    from datasette.plugins import pm
+
+    site = SiteClient(common)  # its plugins loaded, not yet started
+    counted = _counted_by_index(site)
+    search = next(plugin for plugin in pm.get_plugins() if hasattr(plugin, "CommonTermCounts"))
+
+    def interrupted(self, conn, words):
+        raise sqlite3.OperationalError("interrupted")
+
+    monkeypatch.setattr(search.CommonTermCounts, "_count_of_terms", interrupted)
+    term = sqlite3.connect(common).execute("select term from common_term_quotes where term glob '[a-z]*'").fetchone()[0]
+    data = site.json(f"/quotes/quotes.json?_search={term}&_size=1")
+    assert data["filtered_table_rows_count"] == index_count(common, f'"{term}"') and counted
     site.close()
