@@ -15,7 +15,7 @@ from typing import Optional
 import sqlite_utils
 
 from .loading import InvalidRecords, RecordsReader
-from .processes import cores, gone, start_forked
+from .processes import cores, gone, start_forked, stops_held
 from .reports import MAX_SHARES, Stage
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
@@ -505,12 +505,13 @@ def build_database(reader: RecordsReader, path: Optional[Path], shares: Optional
             os.replace(temporary, path)
         return sorted(reader.warnings + warnings), counts
     finally:
-        for forked, _ in sharing:
-            forked.stop()
-        for _, share_file in sharing:
-            share_file.unlink(missing_ok=True)
-        for leftover in (temporary, stage_file, index_file):
-            leftover.unlink(missing_ok=True)
+        with stops_held():
+            for forked, _ in sharing:
+                forked.stop()
+            for _, share_file in sharing:
+                share_file.unlink(missing_ok=True)
+            for leftover in (temporary, stage_file, index_file):
+                leftover.unlink(missing_ok=True)
 
 
 def _share_count(reader: RecordsReader) -> int:

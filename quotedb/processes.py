@@ -2,6 +2,7 @@
 outlives the process that started it (the build's share and index processes, the
 server's worker processes)."""
 
+import contextlib
 import ctypes
 import math
 import multiprocessing
@@ -54,6 +55,17 @@ def gone(pid: str) -> bool:
 
 
 STOPPING = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
+
+@contextlib.contextmanager
+def stops_held():
+    """Hold the STOPPING signals until the block is done: clearing what a build began is
+    not cut short by a Ctrl-C that comes meanwhile, which then stops the build after it."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def start_forked(work, keep):

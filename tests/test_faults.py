@@ -222,6 +222,30 @@ def test_ctrl_c_as_the_build_starts_says_no_traceback(tmp_path, moment):
     assert [p.name for p in tmp_path.iterdir()] in ([], ["quotes.db"])
 
 
+def test_ctrl_c_while_the_build_clears_its_files_comes_after_it(tmp_path, monkeypatch):
+    """A Ctrl-C in the moment the build removes its temporary files (after putting the
+    database in place) stops it once they are all gone, not half way."""
+    from quotedb.database import build_database
+    from quotedb.loading import RecordsReader
+
+    unlink, sent = Path.unlink, []
+
+    def unlink_then_ctrl_c(path, missing_ok=False):
+        unlink(path, missing_ok=missing_ok)
+        if path.name == f"quotes.db.{os.getpid()}.tmp" and not sent:  # the first the build clears
+            sent.append(path)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(Path, "unlink", unlink_then_ctrl_c)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            build_database(RecordsReader(ROOT / "quotes"), tmp_path / "quotes.db")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert sent and [p.name for p in tmp_path.iterdir()] == ["quotes.db"]
+
+
 @pytest.mark.parametrize("corpus", [PARALLEL_FTS_FROM + 10_000], indirect=True, ids=["two-process"])
 def test_a_build_whose_caller_ignores_sigint_goes_on(tmp_path, corpus):
     """A job started in the background by a script ignores SIGINT; so does its build."""
