@@ -60,7 +60,9 @@ STOPPING = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 @contextlib.contextmanager
 def stops_held():
     """Hold the STOPPING signals until the block is done: clearing what a build began is
-    not cut short by a Ctrl-C that comes meanwhile, which then stops the build after it."""
+    not cut short by a Ctrl-C that comes meanwhile, which then stops the build after it.
+    Only in a process of one thread, as build_db.py is: the kernel hands a signal to any
+    thread that does not hold it, and Python then runs its handler all the same."""
     held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
     try:
         yield

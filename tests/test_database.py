@@ -5,6 +5,7 @@ import os
 import signal
 import sqlite3
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -240,6 +241,13 @@ def test_problems_and_warnings_read_in_shares_are_those_read_at_once(tmp_path, s
     assert [w.split(":")[0] for w in built[1][0]] == [f"{records}/{name}-cut.yml" for name in ("a", "c", "z")]
 
 
+def _signal_the_build(signal_number):
+    """Send the build, running here, a signal, to its thread: build_db.py runs it in a
+    process of one thread, and this test run may have others (a site's), to which the
+    kernel would hand a signal the build's thread holds."""
+    signal.pthread_kill(threading.main_thread().ident, signal_number)
+
+
 def _dies(stage):
     os._exit(9)
 
@@ -304,11 +312,11 @@ def test_a_second_signal_does_not_cut_short_what_a_stopped_build_clears(tmp_path
 
     def interrupted_in_the_first_share(stage, source):
         if stage.reports < reports.SHARE_NUMBERS:
-            os.kill(os.getpid(), signal.SIGINT)
+            _signal_the_build(signal.SIGINT)
         added(stage, source)
 
     def stopped_again(forked):
-        os.kill(os.getpid(), signal.SIGTERM)
+        _signal_the_build(signal.SIGTERM)
         stopped(forked)
 
     monkeypatch.setattr(reports.Stage, "add", interrupted_in_the_first_share)
@@ -361,7 +369,7 @@ def test_a_stop_as_a_share_process_starts_stops_that_process_too(tmp_path, monke
 
     def started_then_stopped(process):
         start(process)
-        os.kill(os.getpid(), signal.SIGTERM)
+        _signal_the_build(signal.SIGTERM)
 
     monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", started_then_stopped)
     monkeypatch.setattr(database, "_share_count", lambda reader: 2)

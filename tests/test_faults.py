@@ -222,28 +222,28 @@ def test_ctrl_c_as_the_build_starts_says_no_traceback(tmp_path, moment):
     assert [p.name for p in tmp_path.iterdir()] in ([], ["quotes.db"])
 
 
-def test_ctrl_c_while_the_build_clears_its_files_comes_after_it(tmp_path, monkeypatch):
+def test_ctrl_c_while_the_build_clears_its_files_comes_after_it(tmp_path):
     """A Ctrl-C in the moment the build removes its temporary files (after putting the
-    database in place) stops it once they are all gone, not half way."""
-    from quotedb.database import build_database
-    from quotedb.loading import RecordsReader
-
-    unlink, sent = Path.unlink, []
-
-    def unlink_then_ctrl_c(path, missing_ok=False):
-        unlink(path, missing_ok=missing_ok)
-        if path.name == f"quotes.db.{os.getpid()}.tmp" and not sent:  # the first the build clears
-            sent.append(path)
-            os.kill(os.getpid(), signal.SIGINT)
-
-    monkeypatch.setattr(Path, "unlink", unlink_then_ctrl_c)
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            build_database(RecordsReader(ROOT / "quotes"), tmp_path / "quotes.db")
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    assert sent and [p.name for p in tmp_path.iterdir()] == ["quotes.db"]
+    database in place) stops it once they are all gone, not half way. The build runs as
+    build_db.py does, in a process of its own; the Ctrl-C is sent as its first file goes."""
+    script = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from quotedb import build\n"
+        "unlink = Path.unlink\n"
+        "def unlink_then_ctrl_c(path, missing_ok=False):\n"
+        "    unlink(path, missing_ok=missing_ok)\n"
+        "    if path.name == f'quotes.db.{os.getpid()}.tmp':\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "Path.unlink = unlink_then_ctrl_c\n"
+        "sys.exit(build.main(sys.argv[1:]))\n"
+    )
+    output = tmp_path / "quotes.db"
+    result = subprocess.run([sys.executable, "-c", script, str(ROOT / "quotes"), "--output", str(output)],
+                            capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stderr) == (130, f"{output}: written, then interrupted\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["quotes.db"]
 
 
 @pytest.mark.parametrize("corpus", [PARALLEL_FTS_FROM + 10_000], indirect=True, ids=["two-process"])
