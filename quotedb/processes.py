@@ -59,10 +59,11 @@ STOPPING = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 @contextlib.contextmanager
 def stops_held():
-    """Hold the STOPPING signals until the block is done: clearing what a build began is
-    not cut short by a Ctrl-C that comes meanwhile, which then stops the build after it.
-    Only in a process of one thread, as build_db.py is: the kernel hands a signal to any
-    thread that does not hold it, and Python then runs its handler all the same."""
+    """Hold the STOPPING signals until the block is done (a Ctrl-C then stops the build
+    after it): clearing what a build began is not cut short, and a process started is
+    kept before the build can stop. Only in a process of one thread, as build_db.py
+    is: the kernel hands a signal to any thread that does not hold it, and Python then
+    runs its handler all the same."""
     held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
     try:
         yield
@@ -93,13 +94,10 @@ def start_forked(work, keep):
             sending.send((False, error))
 
     process = multiprocessing.get_context("fork").Process(target=run, daemon=True)
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)  # the child ignores SIGINT, `keep` has it
-    try:
+    with stops_held():  # until the child ignores SIGINT and `keep` has it
         process.start()
         sending.close()
         keep(Forked(process, receiving))
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _ending(code) -> str:
