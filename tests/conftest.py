@@ -114,6 +114,13 @@ def seed_conn(seed_db):
     conn.close()
 
 
+def loaded_plugin(file_name):
+    """A plugin of plugins/ as Datasette loaded it: its module, to read or set what it keeps."""
+    from datasette.plugins import pm
+
+    return next(plugin for plugin in pm.get_plugins() if getattr(plugin, "__name__", "") == file_name)
+
+
 class SiteClient:
     """Datasette's own client on the real site configuration, usable from sync tests."""
 

@@ -7,7 +7,7 @@ from urllib.parse import quote as urlquote
 
 import pytest
 
-from conftest import ROOT, SiteClient
+from conftest import ROOT, SiteClient, loaded_plugin
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench import vocabulary_connection  # noqa: E402
@@ -137,11 +137,9 @@ def test_a_count_typed_on_the_sql_page_with_search_syntax_is_the_index_s(common)
 def test_a_count_from_bitmaps_that_fails_is_made_by_the_index(common, monkeypatch):
     """The bitmaps are a shortcut: a limit reached there (time, size) leaves the count to
     the index, as for any other search, never an error page."""
-    from datasette.plugins import pm
-
     site = SiteClient(common)  # its plugins loaded, not yet started
     counted = _counted_by_index(site)
-    search = next(plugin for plugin in pm.get_plugins() if hasattr(plugin, "CommonTermCounts"))
+    search = loaded_plugin("search.py")
 
     def interrupted(self, conn, words):
         raise sqlite3.OperationalError("interrupted")

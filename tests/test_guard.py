@@ -8,7 +8,7 @@ from urllib.parse import quote as urlquote
 
 import pytest
 
-from conftest import ROOT, SiteClient
+from conftest import ROOT, SiteClient, loaded_plugin
 
 
 @pytest.mark.parametrize("path", [
@@ -216,9 +216,7 @@ def test_unknown_tables_are_not_remembered(client):
 
     for n in range(3):
         assert client.get(f"/quotes/{'x' * 5000}{n}?a=1").status_code == 404
-    from datasette.plugins import pm
-
-    guard = next(p for p in pm.get_plugins() if getattr(p, "__name__", "") == "request_guard.py")
+    guard = loaded_plugin("request_guard.py")
     assert not any(re.fullmatch("x+[0-9]", table) for _, table in guard._SHAPES)
 
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, quote as urlquote, urlsplit
 
 import pytest
 
-from conftest import ROOT, SiteClient, run_build
+from conftest import ROOT, SiteClient, loaded_plugin, run_build
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench import vocabulary_connection  # noqa: E402
@@ -338,11 +338,10 @@ def test_facets_begun_for_a_page_that_never_asks_for_them_end_quietly(large, mon
     import gc
     import weakref
 
-    from datasette.plugins import pm
     from datasette.utils.asgi import Request
 
     large.get("/-/versions.json")  # the site started
-    plugin = next(plugin for plugin in pm.get_plugins() if hasattr(plugin, "CountedFacet"))
+    plugin = loaded_plugin("counted_facets.py")
     monkeypatch.setitem(large.datasette._settings, "facet_time_limit_ms", 1)
     term, _ = most_common_term(large.path)
     request = Request.fake(f"/quotes/quotes.json?_search={term}")
@@ -466,18 +465,11 @@ def _recording_counts(site, counted):
     db.execute = recording  # before the site starts: the search plugin's counting calls it
 
 
-def _search_plugin():
-    """The search plugin as Datasette loaded it (its module, to set its limits)."""
-    from datasette.plugins import pm
-
-    return next(plugin for plugin in pm.get_plugins() if hasattr(plugin, "SharedCounts"))
-
-
 @pytest.mark.parametrize("shared_from, counted_by", [(1, "the first"), (10**9, "each")])
 def test_the_server_s_processes_share_the_counts_they_make(large, tmp_path, monkeypatch, shared_from, counted_by):
     """Under `quotedb serve` (which names the file), the next page of a search served by
     another process is not counted again; a count below SHARED_FROM is."""
-    search = _search_plugin()
+    search = loaded_plugin("search.py")
     monkeypatch.setattr(search.SharedCounts, "SHARED_FROM", shared_from)
     monkeypatch.setenv(search.SharedCounts.ENVIRONMENT, str(tmp_path / "counts.db"))
     term, matches = most_common_term(large.path)
@@ -495,7 +487,7 @@ def test_the_server_s_processes_share_the_counts_they_make(large, tmp_path, monk
 
 
 def test_a_count_file_that_cannot_be_opened_leaves_each_process_counting(large, tmp_path, monkeypatch):
-    search = _search_plugin()
+    search = loaded_plugin("search.py")
     monkeypatch.setattr(search.SharedCounts, "SHARED_FROM", 1)
     monkeypatch.setenv(search.SharedCounts.ENVIRONMENT, str(tmp_path / "no such folder" / "counts.db"))
     term, matches = most_common_term(large.path)
@@ -514,7 +506,7 @@ def test_the_shared_counts_file_keeps_the_newest_counts_of_searches_of_bounded_l
     from types import SimpleNamespace
 
     large.get("/-/versions.json")  # the plugins loaded
-    search = _search_plugin()
+    search = loaded_plugin("search.py")
     monkeypatch.setattr(search.SharedCounts, "SHARED_FROM", 1)
     monkeypatch.setattr(search.SharedCounts, "SHARED_KEPT", 5)
     counts = search.SharedCounts(tmp_path / "counts.db").of(SimpleNamespace(path=str(large.path), is_mutable=False))
@@ -532,7 +524,7 @@ def test_processes_opening_a_new_counts_file_at_once_all_share_it(large, tmp_pat
     import multiprocessing
 
     large.get("/-/versions.json")
-    search = _search_plugin()
+    search = loaded_plugin("search.py")
     context = multiprocessing.get_context("fork")
     for attempt in range(5):
         path = tmp_path / f"counts{attempt}.db"

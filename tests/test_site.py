@@ -5,6 +5,8 @@ from urllib.parse import quote as urlquote
 
 import pytest
 
+from conftest import loaded_plugin
+
 NEBENZIA = "vassily-nebenzia"
 
 
@@ -175,9 +177,7 @@ def test_speaker_page(client):
 
 
 def test_speaker_pages_are_paged(client):
-    from datasette.plugins import pm
-
-    plugin = next(p for p in pm.get_plugins() if p.__name__ == "speaker_page.py")
+    plugin = loaded_plugin("speaker_page.py")
     old, plugin.PAGE_SIZE = plugin.PAGE_SIZE, 2
     try:  # `paged` keeps these answers apart from any the response cache holds
         first = client.json("/speaker/viktor-yahun.json?paged=1")
