@@ -241,7 +241,7 @@ def test_ctrl_c_while_the_build_clears_its_files_comes_after_it(tmp_path):
     )
     output = tmp_path / "quotes.db"
     result = subprocess.run([sys.executable, "-c", script, str(ROOT / "quotes"), "--output", str(output)],
-                            capture_output=True, text=True, timeout=60)
+                            capture_output=True, text=True, timeout=60, preexec_fn=as_a_terminal_starts_it)
     assert (result.returncode, result.stderr) == (130, f"{output}: written, then interrupted\n")
     assert [p.name for p in tmp_path.iterdir()] == ["quotes.db"]
 
