@@ -207,7 +207,7 @@ def filters_from_request(request, database, table, datasette):
             column = name[len("_search_"):] if name.startswith("_search_") else None
             if column is not None and column not in columns and column not in groups:
                 raise BadRequest(f"Cannot search by {column!r}: the searchable columns are "
-                                 f"{', '.join([*columns, *groups])}")
+                                 f"{', '.join(dict.fromkeys([*columns, *groups]))}")
             param = f"search_{column}" if column else "search"
             params[param] = match_expression(value, groups.get(column, [column] if column else None))
             clause = _in_clause(key, fts_table, param) if key else f"[search] match :{param}"
