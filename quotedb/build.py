@@ -83,8 +83,8 @@ def _build(args) -> int:
     for warning in warnings:
         print(f"{warning} (warning)", file=sys.stderr)
     summary = (
-        f"{counts['quotes']} quotes ({counts['appearances']} reports) from {counts['articles']} articles, "
-        f"{counts['speakers']} speakers"
+        f"{_counted(counts['quotes'], 'quote')} ({_counted(counts['appearances'], 'report')}) "
+        f"from {_counted(counts['articles'], 'article')}, {_counted(counts['speakers'], 'speaker')}"
     )
     if args.check:
         print(f"records are valid: {summary}")
@@ -105,9 +105,8 @@ def _failed(args, error) -> int:
             print(problem, file=sys.stderr)
         for warning in error.warnings:
             print(f"{warning} (warning)", file=sys.stderr)
-        count = len(error.problems)
         print(
-            f"{count} problem{'s' * (count != 1)} found; "
+            f"{_counted(len(error.problems), 'problem')} found; "
             + ("nothing written." if not args.check else "records are not valid."),
             file=sys.stderr,
         )
@@ -123,6 +122,11 @@ def _failed(args, error) -> int:
         print(f"{where}: cannot write {database}: {reason}", file=sys.stderr)
         return 1
     raise error
+
+
+def _counted(number: int, noun: str) -> str:
+    """"1 article", "2 articles"."""
+    return f"{number} {noun}{'s' * (number != 1)}"
 
 
 def _stopped_by(error) -> str:

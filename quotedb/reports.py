@@ -220,10 +220,9 @@ class Stage:
             # all of a quote's words pick it, though a longer quote begins with them
             found = [c for c in found if normalize_text(c[2]) == opening] or found
             if len(found) != 1:
-                how = "no quote" if not found else f"{len(found)} quotes"
+                which = f"no quote in {article_id!r} starts" if not found else f"{len(found)} quotes in {article_id!r} start"
                 yield Problem(
-                    path, line, "same_as.starts",
-                    f"{how} in {article_id!r} start with {starts!r}: give the first words of exactly one",
+                    path, line, "same_as.starts", f"{which} with {starts!r}: give the first words of exactly one",
                 )
                 continue
             other_speaker, other_key, _ = found[0]

@@ -68,7 +68,7 @@ def test_check_mode_validates_without_writing(tmp_path):
     write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "a.yml": ARTICLE})
     result = run_build("records", "--check", "--output", "quotes.db", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "records are valid: 1 quotes (1 reports) from 1 articles, 2 speakers" in result.stdout
+    assert "records are valid: 1 quote (1 report) from 1 article, 2 speakers" in result.stdout
     assert not (tmp_path / "quotes.db").exists()
     prepare("unknown-speaker", tmp_path)
     result = run_build("records", "--check", cwd=tmp_path)

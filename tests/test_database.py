@@ -99,7 +99,7 @@ def test_cli_build_is_deterministic(tmp_path):
     for name in ("one.db", "two.db"):
         result = run_build(RECORDS, "--output", tmp_path / name)
         assert result.returncode == 0, result.stderr
-        assert "built" in result.stdout and "24 quotes (24 reports) from 1 articles, 14 speakers" in result.stdout
+        assert "built" in result.stdout and "24 quotes (24 reports) from 1 article, 14 speakers" in result.stdout
         dumps.append(list(sqlite3.connect(tmp_path / name).iterdump()))
     assert dumps[0] == dumps[1]
     assert len(dumps[0]) > 50

@@ -95,7 +95,7 @@ def merged(tmp_path_factory):
 
 def test_one_quote_in_three_files_is_one_quote_with_three_appearances(merged):
     result, db, client = merged
-    assert "built" in result.stdout and "1 quotes (4 reports) from 4 articles" in result.stdout
+    assert "built" in result.stdout and "1 quote (4 reports) from 4 articles" in result.stdout
     (quote,) = client.json("/quotes/quotes.json?_shape=array")
     # its words are those of its first appearance, the earliest published (Third Post, 1 January)
     assert quote["text"] == "in order to increase the number of casualties they used cluster munitions"
@@ -228,7 +228,7 @@ def test_a_likely_variant_warns_and_still_builds(tmp_path):
 
 @pytest.mark.parametrize("same_as, message", [
     ("{article: 2024-01-02-nowhere, starts: In order}", "same_as.article: no article with id '2024-01-02-nowhere' holds quotes"),
-    ("{article: 2024-01-02-first, starts: Nothing like it}", "same_as.starts: no quote in '2024-01-02-first' start with 'Nothing like it'"),
+    ("{article: 2024-01-02-first, starts: Nothing like it}", "same_as.starts: no quote in '2024-01-02-first' starts with 'Nothing like it'"),
     ("{article: 2024-01-09-third, starts: In order}", "same_as.article: names this quote's own article"),
     ("{article: 2024-01-02-first}", "same_as.starts: required field is missing"),
 ])
@@ -292,7 +292,7 @@ def test_check_mode_finds_what_the_build_finds_and_writes_nothing(tmp_path):
     assert "records are not valid" in result.stderr
     (records / "2024/2024-01-09-third.yml").write_text(EARLIEST, encoding="utf-8")
     result = run_build(records, "--check", "--output", tmp_path / "quotes.db")
-    assert result.returncode == 0 and "records are valid: 1 quotes (2 reports) from 2 articles" in result.stdout
+    assert result.returncode == 0 and "records are valid: 1 quote (2 reports) from 2 articles" in result.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["records"]
 
 
