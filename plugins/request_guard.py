@@ -13,8 +13,12 @@ are begun, plugins/counted_facets.py). Works for a database served under any nam
 names written as Datasette reads them (`/quotes/~71uotes` is the quotes table).
 The site is read-only: any method but GET and HEAD answers 405.
 
+A refusal reads as Datasette's own 400s: JSON on a .json page, the site's error page
+on an HTML one, text otherwise.
+
 `_sort=rank` on the quotes table is answered with a redirect to the same search on
-`quotes_by_relevance`, where the index ranks the matches (plugins/search.py).
+`quotes_by_relevance`, where the index ranks the matches (plugins/search.py); with
+no search, with a 400 saying that it needs one.
 
 A CSV stream (`_stream=on`) with no `_size` reads 1,000 rows a page: Datasette 0.65
 streams in pages of the table's default size (50), each a query of its own. And a
@@ -75,6 +79,8 @@ async def _problem(datasette, path: str, query_string: str):
         if key == "_next" and is_view and not _is_offset(value):
             return "_next must be a whole number on this page"
         if key == "_sort" and value == "rank" and table == "quotes":
+            if not any(k.startswith("_search") and v.strip() for k, v in pairs):
+                return "_sort=rank orders the matches of a search: add _search=words"
             rest = urlencode([(k, v) for k, v in pairs if k not in ("_sort", "_sort_desc", "_next")])
             return Redirect(f"{datasette.urls.table(db.name, 'quotes_by_relevance', format=match.group('format'))}"
                             + (f"?{rest}" if rest else ""))
@@ -196,6 +202,27 @@ def _is_json_list(value: str) -> bool:
         return False
 
 
+async def _refusal(datasette, scope, message):
+    """The content type and body of a refused page, as Datasette answers its own 400s:
+    JSON for a .json page, its error page for an HTML one (escaped, with the site's
+    header), else text."""
+    match = _TABLE_PATH.match(scope["path"])
+    page = match.group("format") if match else None
+    error = {"ok": False, "error": message, "status": 400, "title": None}
+    if page == "json":
+        return b"application/json; charset=utf-8", json.dumps(error).encode()
+    if match and page is None:
+        await datasette.invoke_startup()  # done once, by the first page that gets past here
+        html = await datasette.render_template(["400.html", "error.html"], error)
+        return b"text/html; charset=utf-8", html.encode()
+    return b"text/plain; charset=utf-8", message.encode()
+
+
+async def _send(send, status, content_type, body, headers=()):
+    await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", content_type), *headers]})
+    await send({"type": "http.response.body", "body": body})
+
+
 def _is_offset(value: str) -> bool:
     return value.isascii() and value.isdigit() and int(value) <= LARGEST
 
@@ -207,13 +234,11 @@ def asgi_wrapper(datasette):
             problem = None
             host = dict(scope.get("headers") or []).get(b"host")
             if scope.get("type") == "http" and scope.get("method") not in ("GET", "HEAD"):
-                await send({"type": "http.response.start", "status": 405,
-                            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"allow", b"GET, HEAD")]})
-                await send({"type": "http.response.body", "body": b"This site is read-only: GET and HEAD only."})
-                return
+                return await _send(send, 405, b"text/plain; charset=utf-8", b"This site is read-only: GET and HEAD only.",
+                                   [(b"allow", b"GET, HEAD")])
             if scope.get("type") == "http" and host is not None and not _HOST.match(host):
-                problem = "the Host header is not a host name"
-            elif scope.get("type") == "http" and scope.get("query_string"):
+                return await _send(send, 400, b"text/plain; charset=utf-8", b"Bad request: the Host header is not a host name.")
+            if scope.get("type") == "http" and scope.get("query_string"):
                 problem = await _problem(datasette, scope["path"], scope["query_string"].decode("utf-8", "replace"))
                 scope = _stream_in_large_pages(scope)
             if isinstance(problem, Redirect):
@@ -221,11 +246,7 @@ def asgi_wrapper(datasette):
                 await send({"type": "http.response.body", "body": b""})
                 return
             if problem:
-                body = f"Bad request: {problem}.".encode()
-                await send({"type": "http.response.start", "status": 400,
-                            "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
-                await send({"type": "http.response.body", "body": body})
-                return
+                return await _send(send, 400, *await _refusal(datasette, scope, f"Bad request: {problem}."))
             if scope.get("type") == "http" and _is_stream(scope):
                 return await _stopping_when_gone(app, scope, receive, send)
             await app(scope, receive, send)

@@ -62,6 +62,22 @@ def test_blank_searches_list_everything(client, path):
     assert client.get(path).status_code == 200
 
 
+def test_a_refused_page_answers_as_datasette_answers_its_own_400s(client):
+    """JSON for a .json page, the site's error page for an HTML one, with what was typed
+    escaped; text for a CSV."""
+    answer = client.get("/quotes/quotes.json?_size=1001")
+    assert answer.status_code == 400 and answer.headers["content-type"].startswith("application/json")
+    assert answer.json() == {"ok": False, "status": 400, "title": None,
+                             "error": "Bad request: _size must be a whole number up to 1000, or max."}
+    page = client.get("/quotes/quotes?" + urlquote("<script>alert(1)</script>") + "=x")
+    assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
+    assert "quotes has no column &#39;&lt;script&gt;alert(1)&lt;/script&gt;&#39;" in page.text
+    assert "<script>alert" not in page.text
+    assert '<a href="/quotes/quotes">Quotes</a>' in page.text and "<h1>Error 400</h1>" in page.text
+    csv = client.get("/quotes/quotes.csv?_size=1001")
+    assert (csv.status_code, csv.headers["content-type"]) == (400, "text/plain; charset=utf-8")
+
+
 @pytest.mark.parametrize("path", ["/quotes/quotes", "/quotes/quotes.json", "/quotes/search", "/quotes/quotes_by_relevance?_search=a"])
 def test_the_site_is_read_only(client, path):
     response = client.datasette.client  # Datasette's own client: a POST as a browser would send it

@@ -395,6 +395,9 @@ def test_speaker_column_search_finds_every_spelling(client, seed_conn, spelling)
 
 def test_relevance_page_needs_a_search_and_shows_best_matches_first(client):
     assert client.get("/quotes/quotes_by_relevance").status_code == 400
+    for blank in ["", "&_search=+", "&_search_speaker="]:  # said at once, not after a redirect to it
+        unranked = client.get(f"/quotes/quotes.json?_sort=rank{blank}")
+        assert unranked.status_code == 400 and "add _search=words" in unranked.json()["error"]
     response = client.get("/quotes/quotes?_search=cluster+munitions&_sort=rank")
     assert response.status_code == 302
     html = client.get(response.headers["location"]).text
