@@ -250,6 +250,16 @@ def test_citation_formats_are_offered_only_for_quotes(client):
     assert response.status_code == 404 and "only for quotes" in response.text
 
 
+@pytest.mark.parametrize("path, title", [
+    # a tab or a bookmark names the quote: its speaker and opening words, quoted unless paraphrased
+    ("/quotes/quotes/19", "Vassily Nebenzia: “In order to increase the number of casualties of the terrorist attack they…”: quotedb"),
+    ("/quotes/quotes/5", "Russian media, paraphrased: the attacks were ordered personally by Zelensky and carried out by the head of…: quotedb"),
+    ("/quotes/speaker_timeline?speaker=Nabenzia", "A speaker&#39;s quotes over time: quotedb"),  # not its SQL
+])
+def test_pages_are_titled_by_what_they_show(client, path, title):
+    assert f"<title>{title}</title>" in client.get(path).text
+
+
 def test_quote_page_has_quotation_json_ld(client):
     html = client.get("/quotes/quotes/19").text
     start = html.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
