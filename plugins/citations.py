@@ -16,7 +16,7 @@ QUOTE_LISTS = {"quotes", "quotes_by_relevance", "quote_details", "search", "spea
 
 # What a report says that the quote's first appearance may say otherwise.
 REPORT_FIELDS = ("text", "spelled_as", "role", "said_wording", "reported_via", "article", "article_id",
-                 "author", "outlet", "published", "url")
+                 "author", "outlet", "published", "url", "language")
 
 
 async def quote_details(datasette, database, ids, appearance=None):
@@ -69,13 +69,26 @@ def _md_url(url) -> str:
     return percent_encode(url, safe=":/?#[]@!$&'()*+,;=%~")
 
 
-def markdown_citation(quote, site_url="") -> str:
+def translated_from(quote):
+    """The language tag the cited words were translated from, as the record says; None
+    when they are not a translation (or a report prints them in the language spoken)."""
+    spoken = quote["translated_from"]
+    return spoken if spoken and spoken != quote["language"] else None
+
+
+def markdown_citation(quote, site_url="", language_name=str) -> str:
     words = _md(quote["text"])
+    marks = []
     if quote["kind"] != "paraphrase":
         words = f"“{words}”"
     else:
         words = _LIST_MARKER.sub(lambda found: found.group(1) + "\\" + found.group(2) if found.group(1)
-                                 else "\\" + found.group(3), words) + " (paraphrase)"
+                                 else "\\" + found.group(3), words)
+        marks.append("paraphrase")
+    if translated_from(quote):
+        marks.append(f"translated from {_md(language_name(translated_from(quote)))}")
+    if marks:
+        words += f" ({', '.join(marks)})"
     who = [_md(quote["speaker"])] + [_md(quote[k]) for k in ("role", "venue") if quote[k]]
     when = quote["said"] or quote["said_wording"]
     if when:
@@ -100,7 +113,8 @@ def _date_parts(value):
     return {"date-parts": [[int(part) for part in value.split("-")]]} if value else None
 
 
-def csl_item(quote, site_url="") -> dict:
+def csl_item(quote, site_url="", language_name=str) -> dict:
+    spoken = translated_from(quote)
     item = {
         "id": f"quotedb-{quote['id']}",
         "type": "speech",
@@ -112,9 +126,11 @@ def csl_item(quote, site_url="") -> dict:
         "container-title": quote["article"],
         "publisher": quote["outlet"],
         "URL": quote["url"],
+        "language": quote["language"],
         "note": "; ".join(
             part
             for part in [
+                f"Translated from {language_name(spoken)}" if spoken else "",
                 f"Role: {quote['role']}" if quote["role"] else "",
                 f"Quoted in “{quote['article']}”, {quote['outlet']}, {quote['published']}",
                 f"citing {quote['reported_via']}" if quote["reported_via"] else "",
@@ -134,6 +150,12 @@ def _site_url(datasette) -> str:
     return configured.rstrip("/") + "/" if configured else datasette.setting("base_url")
 
 
+def _language_name(datasette):
+    """'ru' -> 'Russian': the site's own `language_for_people` template filter
+    (plugins/site_pages.py), so that a citation names a language as the pages do."""
+    return datasette.jinja_env.filters.get("language_for_people", str)
+
+
 def _can_render(table, query_name, columns, database):
     return (table or query_name) in QUOTE_LISTS and "id" in columns
 
@@ -146,7 +168,7 @@ async def render_markdown(datasette, columns, rows, request, database, table, qu
     if not _can_render(table, query_name, columns, database):
         _not_quotes()
     quotes = await quote_details(datasette, database, _ids(columns, rows), _appearance(request))
-    body = "\n\n".join(markdown_citation(q, _site_url(datasette)) for q in quotes) + "\n"
+    body = "\n\n".join(markdown_citation(q, _site_url(datasette), _language_name(datasette)) for q in quotes) + "\n"
     return Response(body, content_type="text/markdown; charset=utf-8")
 
 
@@ -154,7 +176,7 @@ async def render_csl_json(datasette, columns, rows, request, database, table, qu
     if not _can_render(table, query_name, columns, database):
         _not_quotes()
     quotes = await quote_details(datasette, database, _ids(columns, rows), _appearance(request))
-    items = [csl_item(q, _site_url(datasette)) for q in quotes]
+    items = [csl_item(q, _site_url(datasette), _language_name(datasette)) for q in quotes]
     return Response(
         json.dumps(items, ensure_ascii=False, indent=2),
         content_type="application/vnd.citationstyles.csl+json; charset=utf-8",
@@ -199,6 +221,11 @@ def quotation_jsonld(quote, page_url) -> dict:
         data["dateCreated"] = quote["said"]
     if quote["venue"]:
         data["recordedAt"] = {"@type": "Event", "name": quote["venue"]}
+    if quote["language"]:
+        data["inLanguage"] = quote["language"]
+    if translated_from(quote):  # the words as spoken, where the record has them
+        data["translationOfWork"] = {"@type": "Quotation", "inLanguage": translated_from(quote),
+                                     **({"text": quote["original_text"]} if quote["original_text"] else {})}
     return data
 
 

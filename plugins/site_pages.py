@@ -129,6 +129,7 @@ def prepare_jinja2_environment(env):
     env.filters["said_for_people"] = said_for_people
     env.filters["kind_for_people"] = kind_for_people
     env.filters["language_for_people"] = language_for_people
+    env.filters["cut_at_word"] = cut_at_word
     env.filters["in_facet_order"] = in_facet_order
     env.globals["facet_titles"] = FACET_TITLES
 

@@ -218,15 +218,25 @@ def test_markdown_citations(client):
     citations = response.text.strip().split("\n\n")
     assert len(citations) == 2
     assert citations[0].splitlines()[:3] == [
-        "> “In order to increase the number of casualties of the terrorist attack they used cluster munitions,”",
+        # Nebenzia spoke Russian: the record says so (translated_from: ru), and so does the citation
+        "> “In order to increase the number of casualties of the terrorist attack they used cluster munitions,” "
+        "(translated from Russian)",
         ">",
         "> — Vassily Nebenzia, Russian ambassador to the UN, UN Security Council meeting, 2023-12-31. "
         "In “Ukraine continues strikes on Russian city of Belgorod”, *World Socialist Web Site*, Jason Melanovski, 2024-01-07.",
     ]
     kirby = client.get("/quotes/quotes/24.citation").text
-    assert "Iran and the DPRK \\[North Korea\\] are standing" in kirby
+    assert "Iran and the DPRK \\[North Korea\\] are standing" in kirby and "translated" not in kirby
+    assert client.get("/quotes/quotes/5.citation").text.splitlines()[0].endswith("Kraken regiment (paraphrase)")
     via = client.get("/quotes/reported_via.citation").text
     assert via.count("citing New Voice") == 2
+
+
+def test_a_citation_says_translated_only_of_words_in_another_language_than_spoken(client):
+    translated_from = loaded_plugin("citations.py").translated_from
+    assert translated_from({"translated_from": "ru", "language": "en"}) == "ru"
+    assert translated_from({"translated_from": "ru", "language": "ru"}) is None  # a report printing the words spoken
+    assert translated_from({"translated_from": None, "language": "en"}) is None
 
 
 def test_csl_json_citations(client):
@@ -237,8 +247,8 @@ def test_csl_json_citations(client):
         "author": [{"literal": "Vassily Nebenzia"}], "genre": "quotation",
         "event-title": "UN Security Council meeting", "issued": {"date-parts": [[2023, 12, 31]]},
         "container-title": "Ukraine continues strikes on Russian city of Belgorod",
-        "publisher": "World Socialist Web Site",
-        "note": "Role: Russian ambassador to the UN; Quoted in “Ukraine continues strikes on Russian city of Belgorod”, "
+        "publisher": "World Socialist Web Site", "language": "en",
+        "note": "Translated from Russian; Role: Russian ambassador to the UN; Quoted in “Ukraine continues strikes on Russian city of Belgorod”, "
                 "World Socialist Web Site, 2024-01-07; Date as given: last Sunday; quotedb: /quotes/quotes/19",
     }]
     assert len(client.json("/quotes/search.csljson?q=Kirby")) == 3
@@ -252,7 +262,7 @@ def test_citation_formats_are_offered_only_for_quotes(client):
 
 @pytest.mark.parametrize("path, title", [
     # a tab or a bookmark names the quote: its speaker and opening words, quoted unless paraphrased
-    ("/quotes/quotes/19", "Vassily Nebenzia: “In order to increase the number of casualties of the terrorist attack they…”: quotedb"),
+    ("/quotes/quotes/19", "Vassily Nebenzia: “In order to increase the number of casualties of the terrorist attack they used…”: quotedb"),
     ("/quotes/quotes/5", "Russian media, paraphrased: the attacks were ordered personally by Zelensky and carried out by the head of…: quotedb"),
     ("/quotes/speaker_timeline?speaker=Nabenzia", "A speaker&#39;s quotes over time: quotedb"),  # not its SQL
 ])
@@ -270,6 +280,7 @@ def test_quote_page_has_quotation_json_ld(client):
     assert data["dateCreated"] == "2023-12-31"
     assert data["isPartOf"]["publisher"]["name"] == "World Socialist Web Site"
     assert data["recordedAt"]["name"] == "UN Security Council meeting"
+    assert (data["inLanguage"], data["translationOfWork"]) == ("en", {"@type": "Quotation", "inLanguage": "ru"})
 
 
 def test_atom_feed_of_newest_quotes(client):
