@@ -225,6 +225,18 @@ def test_speaker_page_renders(page, server):
     assert "World Socialist Web Site" in page.locator("ul.outlets").inner_text()
 
 
+def test_speaker_roles_on_a_phone_say_what_each_value_is(browser, server):
+    """At 390 px the roles table is stacked and its headings hidden: each value is labelled."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(server + "/speaker/vassily-nebenzia")
+    assert not page.locator("table.speaker-roles thead").is_visible()
+    labels = page.evaluate("""() => [...document.querySelectorAll('table.speaker-roles tbody tr:first-child td')]
+        .map(cell => getComputedStyle(cell, '::before').content)""")
+    context.close()
+    assert labels[1:] == ['"When said: "', '"Quotes: "'] and labels[0] in ("none", "normal")
+
+
 def test_speakers_list(page, server):
     page.goto(server + "/speaker/")
     page.wait_for_url("**/speakers")
