@@ -13,7 +13,7 @@ import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -58,6 +58,9 @@ class SourceArticle:
     quote_lines: list[int]
     archived_text: Optional[str] = None  # the article's text, when kept beside the record
     line: int = 1  # where the article starts in its file (JSON lines: its line)
+    # The line of a quote's field: (the quote's place in the record, the field's path) ->
+    # line. None where every field is on its quote's line (a JSON line).
+    field_line: Optional[Callable[[int, tuple], int]] = None
 
 
 @dataclass
@@ -360,7 +363,7 @@ def _load_article(path: Path, records_dir: Path, problems, warnings, context):
     if record is None:
         if document is not None:  # read, but not valid: check what is
             lines = [document.line_of(("quotes", i)) for i in range(len(_quotes_in(document.data)))]
-            problems.extend(_checks_of_valid_parts(document.data, path.stem, str(path), lines))
+            problems.extend(_checks_of_valid_parts(document.data, path.stem, str(path), lines, _field_lines(document)))
         return None
     warnings.extend(_texts_cut_by_comments(str(path), document, len(record.quotes)))
     return SourceArticle(
@@ -371,7 +374,12 @@ def _load_article(path: Path, records_dir: Path, problems, warnings, context):
         quotes=list(record.quotes),
         quote_lines=[document.line_of(("quotes", i)) for i in range(len(record.quotes))],
         archived_text=archived_text,
+        field_line=_field_lines(document),
     )
+
+
+def _field_lines(document: YamlDocument):
+    return lambda place, field: document.line_of(("quotes", place, *field))
 
 
 def _texts_cut_by_comments(path: str, document: YamlDocument, quotes: int):
@@ -516,7 +524,7 @@ def _quotes_in(data) -> list:
     return quotes if isinstance(quotes, list) else []
 
 
-def _checks_of_valid_parts(data, article_id, path, quote_lines) -> list:
+def _checks_of_valid_parts(data, article_id, path, quote_lines, field_line=None) -> list:
     """The problems `_check_article` finds among the quotes of a record that failed
     validation but are valid on their own (a date after publication, the same quote
     twice), so that they are reported in the same run as its other problems, not in
@@ -534,7 +542,8 @@ def _checks_of_valid_parts(data, article_id, path, quote_lines) -> list:
             positions.append(position)
         except ValidationError:
             pass  # its own problems are reported already
-    valid = SourceArticle(id=article_id, path=path, record_file="", article=article, quotes=quotes, quote_lines=lines)
+    valid = SourceArticle(id=article_id, path=path, record_file="", article=article, quotes=quotes, quote_lines=lines,
+                          field_line=field_line)
     return list(_check_article(valid, None, warnings=[], positions=positions))
 
 
@@ -548,25 +557,28 @@ def _check_article(source: SourceArticle, index: Optional["SpeakerIndex"], warni
     one_line = source.path.endswith(".jsonl")
     seen = {}  # (speaker, normalized text) -> line, or quote
     for number, quote, line in zip(positions or range(len(source.quotes)), source.quotes, source.quote_lines):
+        def line_of(*field):  # the line of this quote's field, as a YAML file has it
+            return source.field_line(number, field) if source.field_line else line
+
         if archived and not any(name in archived for name in index.names_of[quote.speaker]):
             warnings.append(
                 Problem(
-                    source.path, line, _quote_field(one_line, number, "speaker"),
+                    source.path, line_of("speaker"), _quote_field(one_line, number, "speaker"),
                     f"no name of {quote.speaker!r} appears in the archived article text",
                 )
             )
         if article and quote.said.is_after(article.published):
             yield Problem(
-                source.path, line, _quote_field(one_line, number, "said"),
+                source.path, line_of("said"), _quote_field(one_line, number, "said"),
                 f"{quote.said.value} is after the article's publication ({article.published})",
             )
         if article and quote.translated_from and quote.translated_from == (quote.language or article.language):
             yield Problem(
-                source.path, line, _quote_field(one_line, number, "translated_from"),
+                source.path, line_of("translated_from"), _quote_field(one_line, number, "translated_from"),
                 f"{quote.translated_from!r} is the language of the text itself (the article's language)",
             )
         if quote.same_as and quote.same_as.article == source.id:
-            yield Problem(source.path, line, _quote_field(one_line, number, "same_as.article"),
+            yield Problem(source.path, line_of("same_as", "article"), _quote_field(one_line, number, "same_as.article"),
                           "names this quote's own article")
         key = (quote.speaker, normalize_text(quote.text))
         if key in seen:
