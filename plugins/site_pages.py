@@ -313,7 +313,8 @@ def atom_feed(datasette, title, feed_path, page_path, quotes) -> str:
     feed_url = base + feed_path.lstrip("/")
     absolute = base.startswith(("https://", "http://"))
     # An Atom id is an absolute IRI: the address where there is one, else a name of our own.
-    feed_id = feed_url if absolute else "quotedb:feed:" + url_quote(feed_path, safe="/")
+    # (`feed_path` is a URL already: its query is encoded once, not again.)
+    feed_id = feed_url if absolute else "quotedb:feed:" + url_quote(feed_path, safe="/?=&%+")
     updated = max((_timestamp(q) for q in quotes), default=datetime.now(timezone.utc).strftime("%Y-%m-%dT00:00:00Z"))
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',

@@ -635,6 +635,8 @@ def test_feeds_without_a_site_url_give_paths_and_ids_of_their_own(client):
     root, atom, entries = atom_entries(client.get("/speaker/john-kirby.atom").text)
     assert [entry.find(f"{atom}id").text for entry in entries] == ["quotedb:quote:24", "quotedb:quote:23", "quotedb:quote:22"]
     assert entries[0].find(f"{atom}link[@rel='alternate']").get("href") == "/quotes/quotes/24"
+    root, atom, _ = atom_entries(client.get("/search.atom?q=%21%21%21+Kirby").text)
+    assert root.find(f"{atom}id").text == "quotedb:feed:/search.atom?q=%21%21%21+Kirby"  # encoded once
 
 
 def test_feed_titles_are_cut_at_a_word_with_an_ellipsis(client, seed_conn):
