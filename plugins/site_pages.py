@@ -19,6 +19,7 @@ from urllib.parse import quote as url_quote, urlencode
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 from datasette import hookimpl
+from datasette.version import __version__ as datasette_version
 from datasette.database import QueryInterrupted
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
@@ -125,26 +126,29 @@ async def quote_details(db, ids):
 # --- Templates -------------------------------------------------------------------
 
 @hookimpl
-def prepare_jinja2_environment(env):
+def prepare_jinja2_environment(env, datasette):
     env.filters["said_for_people"] = said_for_people
     env.filters["kind_for_people"] = kind_for_people
     env.filters["language_for_people"] = language_for_people
     env.filters["cut_at_word"] = cut_at_word
     env.filters["in_facet_order"] = in_facet_order
     env.globals["facet_titles"] = FACET_TITLES
+    # Globals, not page variables: Datasette renders its error pages with neither.
+    env.globals["datasette_version"] = datasette_version
+
+    async def header_link():
+        # the header's link to the quotes (templates/base.html), whatever the database is called
+        found = [db for db in datasette.databases.values() if await db.table_exists("quotes_fts")]
+        env.globals["quotes_table_url"] = datasette.urls.table(found[0].name, "quotes") if found else None
+
+    return header_link
 
 
 @hookimpl
 def extra_template_vars(view_name, database, table, request, datasette):
-    async def template_vars():
-        found = [db for db in datasette.databases.values() if await db.table_exists("quotes_fts")]
-        # the header's link to the quotes (templates/base.html), whatever the database is called
-        out = {"quotes_table_url": datasette.urls.table(found[0].name, "quotes") if found else None}
-        if view_name == "table" and table in QUOTE_LISTS and request is not None:
-            out.update(_quote_list_vars(database, table, request, datasette))
-        return out
-
-    return template_vars
+    if view_name == "table" and table in QUOTE_LISTS and request is not None:
+        return _quote_list_vars(database, table, request, datasette)
+    return {}
 
 
 COLUMN_SEARCH_FIELDS = {"text": "words", "aliases": "other names"}

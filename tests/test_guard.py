@@ -78,6 +78,17 @@ def test_a_refused_page_answers_as_datasette_answers_its_own_400s(client):
     assert (csv.status_code, csv.headers["content-type"]) == (400, "text/plain; charset=utf-8")
 
 
+@pytest.mark.parametrize("path", ["/quotes/quotes/99999", "/nowhere", "/quotes/quotes?_size=5000"])
+def test_an_error_page_keeps_the_site_header_and_footer(client, path):
+    """Datasette's own error pages (404) as well as ours: a way home, to the quotes and the
+    speakers, and the footer's Datasette version."""
+    page = client.get(path)
+    assert page.status_code in (400, 404)
+    header = page.text.split("<header>")[1].split("</header>")[0]
+    assert '<a href="/">home</a>' in header and '<a href="/quotes/quotes">Quotes</a>' in header
+    assert '<a href="/speakers">Speakers</a>' in header and 'title="Datasette v0.65.5"' in page.text
+
+
 @pytest.mark.parametrize("path", ["/quotes/quotes", "/quotes/quotes.json", "/quotes/search", "/quotes/quotes_by_relevance?_search=a"])
 def test_the_site_is_read_only(client, path):
     response = client.datasette.client  # Datasette's own client: a POST as a browser would send it
