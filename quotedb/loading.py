@@ -567,6 +567,13 @@ def _check_article(source: SourceArticle, index: Optional["SpeakerIndex"], warni
                     f"no name of {quote.speaker!r} appears in the archived article text",
                 )
             )
+        if _in_quotation_marks(quote.text):
+            warnings.append(
+                Problem(
+                    source.path, line_of("text"), _quote_field(one_line, number, "text"),
+                    "is inside quotation marks, which the site adds itself: record the words alone",
+                )
+            )
         if article and quote.said.is_after(article.published):
             yield Problem(
                 source.path, line_of("said"), _quote_field(one_line, number, "said"),
@@ -589,6 +596,15 @@ def _check_article(source: SourceArticle, index: Optional["SpeakerIndex"], warni
                 f"the same quote by {quote.speaker!r} is {where}: record a quote once per article",
             )
         seen.setdefault(key, number if one_line else line)
+
+
+_OPENING_MARKS, _CLOSING_MARKS = "\"'\u201c\u201e\u00ab\u2018\u201a\u2039\u300c\u300e", "\"'\u201d\u201c\u00bb\u2019\u2018\u203a\u300d\u300f"
+
+
+def _in_quotation_marks(text: str) -> bool:
+    """Does the whole text stand between quotation marks ("words", “words”, «words»)?"""
+    text = text.strip()
+    return len(text) > 2 and text[0] in _OPENING_MARKS and text[-1] in _CLOSING_MARKS
 
 
 def _quote_field(one_line: bool, number: int, name: str) -> str:

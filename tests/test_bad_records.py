@@ -105,6 +105,23 @@ def test_likely_slips_are_warnings_not_errors(tmp_path):
     assert (tmp_path / "quotes.db").exists()
 
 
+def test_words_typed_inside_quotation_marks_are_a_warning(tmp_path):
+    """The site puts a quote in quotation marks itself: marks typed around the words would
+    show twice (““…””) in pages and citations."""
+    marked = ARTICLE.replace('text: "In order to increase the number of casualties they used cluster munitions,"',
+                             "text: '“In order to increase the number of casualties they used cluster munitions,”'")
+    lines = '{"id": "2024-01-08-o", "article": {"title": "T", "outlet": "O", "published": "2024-01-07"}, "quotes": [' \
+        '{"speaker": "russian-authorities", "kind": "full", "text": "\\"A strike.\\""}, ' \
+        '{"speaker": "russian-authorities", "kind": "full", "text": "It was \\"a strike\\"."}]}\n'
+    write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "a.yml": marked, "b.jsonl": lines})
+    result = run_build("records", "--output", "quotes.db", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "records/a.yml:10: text: is inside quotation marks, which the site adds itself: record the words alone (warning)",
+        "records/b.jsonl:1: quotes[0].text: is inside quotation marks, which the site adds itself: record the words alone (warning)",
+    ]
+
+
 def test_warnings_are_said_when_the_build_fails_too(tmp_path):
     """A curator fixing the problems sees the slips in the same run, after them."""
     write_records(tmp_path / "records", {
