@@ -58,9 +58,9 @@ class SourceArticle:
     quote_lines: list[int]
     archived_text: Optional[str] = None  # the article's text, when kept beside the record
     line: int = 1  # where the article starts in its file (JSON lines: its line)
-    # The line of a quote's field: (the quote's place in the record, the field's path) ->
-    # line. None where every field is on its quote's line (a JSON line).
-    field_line: Optional[Callable[[int, tuple], int]] = None
+    # The line of a value of the record by its path (("quotes", 0, "said")); None where the
+    # whole record is on one line (a JSON line).
+    line_of: Optional[Callable[[tuple], int]] = None
 
 
 @dataclass
@@ -363,7 +363,7 @@ def _load_article(path: Path, records_dir: Path, problems, warnings, context):
     if record is None:
         if document is not None:  # read, but not valid: check what is
             lines = [document.line_of(("quotes", i)) for i in range(len(_quotes_in(document.data)))]
-            problems.extend(_checks_of_valid_parts(document.data, path.stem, str(path), lines, _field_lines(document)))
+            problems.extend(_checks_of_valid_parts(document.data, path.stem, str(path), lines, document.line_of))
         return None
     warnings.extend(_texts_cut_by_comments(str(path), document, len(record.quotes)))
     return SourceArticle(
@@ -374,12 +374,8 @@ def _load_article(path: Path, records_dir: Path, problems, warnings, context):
         quotes=list(record.quotes),
         quote_lines=[document.line_of(("quotes", i)) for i in range(len(record.quotes))],
         archived_text=archived_text,
-        field_line=_field_lines(document),
+        line_of=document.line_of,
     )
-
-
-def _field_lines(document: YamlDocument):
-    return lambda place, field: document.line_of(("quotes", place, *field))
 
 
 def _texts_cut_by_comments(path: str, document: YamlDocument, quotes: int):
@@ -524,7 +520,7 @@ def _quotes_in(data) -> list:
     return quotes if isinstance(quotes, list) else []
 
 
-def _checks_of_valid_parts(data, article_id, path, quote_lines, field_line=None) -> list:
+def _checks_of_valid_parts(data, article_id, path, quote_lines, line_of=None) -> list:
     """The problems `_check_article` finds among the quotes of a record that failed
     validation but are valid on their own (a date after publication, the same quote
     twice), so that they are reported in the same run as its other problems, not in
@@ -543,7 +539,7 @@ def _checks_of_valid_parts(data, article_id, path, quote_lines, field_line=None)
         except ValidationError:
             pass  # its own problems are reported already
     valid = SourceArticle(id=article_id, path=path, record_file="", article=article, quotes=quotes, quote_lines=lines,
-                          field_line=field_line)
+                          line_of=line_of)
     return list(_check_article(valid, None, warnings=[], positions=positions))
 
 
@@ -555,10 +551,12 @@ def _check_article(source: SourceArticle, index: Optional["SpeakerIndex"], warni
     article = source.article  # None: checked only for what needs no article
     # On a JSON line every quote has the line's number: the field says which quote.
     one_line = source.path.endswith(".jsonl")
+    if article and source.line_of:
+        warnings.extend(_misplaced(source, str(article.published)))
     seen = {}  # (speaker, normalized text) -> line, or quote
     for number, quote, line in zip(positions or range(len(source.quotes)), source.quotes, source.quote_lines):
         def line_of(*field):  # the line of this quote's field, as a YAML file has it
-            return source.field_line(number, field) if source.field_line else line
+            return source.line_of(("quotes", number, *field)) if source.line_of else line
 
         if archived and not any(name in archived for name in index.names_of[quote.speaker]):
             warnings.append(
@@ -605,6 +603,20 @@ def _in_quotation_marks(text: str) -> bool:
     """Does the whole text stand between quotation marks ("words", “words”, «words»)?"""
     text = text.strip()
     return len(text) > 2 and text[0] in _OPENING_MARKS and text[-1] in _CLOSING_MARKS
+
+
+def _misplaced(source: SourceArticle, published: str):
+    """Warnings for a record file whose name or year folder says another date than the
+    article's publication (quotes/YEAR/YYYY-MM-DD-outlet-short-title.yml)."""
+    line = source.line_of(("article", "published"))
+    named = re.match(r"([0-9]{4}-[0-9]{2}-[0-9]{2})-", source.id)
+    if named and named.group(1) != published:
+        yield Problem(source.path, line, "article.published",
+                      f"{published} is not the date the file name begins with ({named.group(1)})")
+    folder = Path(source.path).parent.name
+    if re.fullmatch(r"(19|20)[0-9]{2}", folder) and folder != published[:4]:
+        yield Problem(source.path, line, "article.published",
+                      f"{published} is not in {folder}, the year of the folder the file is in")
 
 
 def _quote_field(one_line: bool, number: int, name: str) -> str:

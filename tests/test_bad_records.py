@@ -122,6 +122,24 @@ def test_words_typed_inside_quotation_marks_are_a_warning(tmp_path):
     ]
 
 
+def test_a_record_filed_under_another_date_than_published_is_a_warning(tmp_path):
+    """quotes/YEAR/YYYY-MM-DD-outlet-short-title.yml: a file name or a year folder that says
+    another date than the article's publication is likely a slip in one of them."""
+    write_records(tmp_path / "records", {
+        "speakers.yml": SPEAKERS,
+        "2024/2024-01-07-test-outlet-a.yml": ARTICLE,  # as it should be: no warning
+        "2024/2024-01-08-test-outlet-b.yml": ARTICLE.replace("A test article", "B"),
+        "2023/2024-01-07-test-outlet-c.yml": ARTICLE.replace("A test article", "C").replace("vassily-nebenzia", "russian-authorities").replace("    spelled_as: Nabenzia\n", ""),
+    })
+    result = run_build("records", "--output", "quotes.db", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    misplaced = [line for line in result.stderr.splitlines() if "article.published" in line]
+    assert misplaced == [
+        "records/2023/2024-01-07-test-outlet-c.yml:4: article.published: 2024-01-07 is not in 2023, the year of the folder the file is in (warning)",
+        "records/2024/2024-01-08-test-outlet-b.yml:4: article.published: 2024-01-07 is not the date the file name begins with (2024-01-08) (warning)",
+    ]
+
+
 def test_warnings_are_said_when_the_build_fails_too(tmp_path):
     """A curator fixing the problems sees the slips in the same run, after them."""
     write_records(tmp_path / "records", {
