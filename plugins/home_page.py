@@ -50,8 +50,8 @@ async def home(datasette):
     if ids:
         marks = ", ".join("?" for _ in ids)
         newest = await _rows(db, f"select * from quote_details where id in ({marks}) order by id desc", ids)
-    years = sorted((row for row in await counted("year") if row["value"] is not None),
-                   key=lambda row: row["value"], reverse=True)
+    by_year = await counted("year")
+    years = sorted((row for row in by_year if row["value"] is not None), key=lambda row: row["value"], reverse=True)
     return {
         "database": db.name,
         "totals": {
@@ -63,6 +63,7 @@ async def home(datasette):
         "outlets": await top("outlets", "outlets", "name", key="name"),  # counted by name: a quote in each outlet that reported it
         "venues": await top("venue_id", "venues", "name"),
         "years": years,
+        "undated": sum(row["count"] for row in by_year if row["value"] is None),  # no year known
         "download_size": db.size if db.path else None,
     }
 

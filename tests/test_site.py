@@ -470,6 +470,9 @@ def test_home_page_links_lead_where_they_say(client):
     assert client.json("/quotes/quotes.json?outlets__arraycontains=World%20Socialist%20Web%20Site&_size=0")[
         "filtered_table_rows_count"] == 24
     assert client.json("/quotes/quotes.json?year=2023&_size=0")["filtered_table_rows_count"] == 3
+    # the years add up to every quote: those with no known year are listed too, and found
+    assert '<a href="/quotes/quotes?year__isnull=1">Year unknown</a> <span class="count">16</span>' in html
+    assert client.json("/quotes/quotes.json?year__isnull=1&_size=0")["filtered_table_rows_count"] == 16
     assert client.get("/quotes/most_quoted").status_code == 200
     assert client.json("/.json")["quotes"]["tables_count"] == 6  # the index's JSON is Datasette's own
     assert 'href="/speakers?sort=quotes">Everyone, by number of quotes</a>' in html
