@@ -47,14 +47,16 @@ def quotation(text, details, base_url="/") -> Markup:
 _WORD_KEY = re.compile(r"\W+")
 
 
+def _words(text: str) -> list:
+    """The words of `text` as wordings are compared: case and punctuation ignored."""
+    return [_WORD_KEY.sub("", word.casefold()) for word in text.split()]
+
+
 def word_diff(ours: str, theirs: str) -> tuple[Markup, Markup]:
     """Two wordings side by side: words only in the first marked <del>, words only in
     the second <ins>, compared ignoring case and punctuation."""
     left, right = ours.split(), theirs.split()
-    matcher = difflib.SequenceMatcher(
-        None, [_WORD_KEY.sub("", w.casefold()) for w in left], [_WORD_KEY.sub("", w.casefold()) for w in right],
-        autojunk=False,
-    )
+    matcher = difflib.SequenceMatcher(None, _words(ours), _words(theirs), autojunk=False)
     marked_left, marked_right = [], []
     for operation, i1, i2, j1, j2 in matcher.get_opcodes():
         one, other = " ".join(left[i1:i2]), " ".join(right[j1:j2])
@@ -87,7 +89,8 @@ async def quote_page(datasette, database, quote_id):
                                   and appearance["language"] != quote["language"])
             ours, theirs = (escape(quote["text"]), escape(appearance["text"])) if other_language else word_diff(
                 quote["text"], appearance["text"])
-            variants.append({"appearance": appearance, "ours": ours, "theirs": theirs, "other_language": other_language})
+            variants.append({"appearance": appearance, "ours": ours, "theirs": theirs, "other_language": other_language,
+                             "same_words": not other_language and _words(quote["text"]) == _words(appearance["text"])})
     return {"quote": dict(quote), "appearances": appearances, "variants": variants}
 
 

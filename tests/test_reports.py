@@ -391,6 +391,21 @@ def test_a_variant_in_another_language_keeps_its_own_language(tmp_path):
     assert result.returncode == 1 and "b.yml:7: language: 'fr' disagrees with 'en'" in result.stderr
 
 
+def test_a_variant_of_the_same_words_says_only_punctuation_differs(tmp_path):
+    """Linked wordings whose words are the same (a comma, capitals) have nothing to mark:
+    the page says so rather than showing two wordings with no difference marked."""
+    commas = _quote("In order to increase the number of casualties, they used Cluster Munitions",
+                    extra="    same_as: {article: a, starts: In order}\n")
+    other = _quote(OTHER_WORDS, extra="    same_as: {article: a, starts: In order}\n")
+    result, db = build(tmp_path, {"a.yml": _article("A", "2024-01-02", _quote(WORDS)),
+                                  "b.yml": _article("B", "2024-01-03", commas),
+                                  "c.yml": _article("C", "2024-01-04", other)})
+    assert result.returncode == 0, result.stderr
+    html = SiteClient(db).get("/quotes/quotes/1").text
+    assert html.count('class="variant-pair"') == 2 and "<ins>" in html  # the other wording is marked
+    assert html.count("The same words: only punctuation, quotation marks or capitals differ.") == 1
+
+
 def test_language_tags_are_compared_and_stored_in_their_usual_case(tmp_path):
     result, db = build(tmp_path, {"a.yml": _article("A", "2024-01-02", _quote(WORDS), "zh-hant-tw"),
                                   "b.yml": _article("B", "2024-01-03", _quote(WORDS), "zh-Hant-TW")})
