@@ -2,7 +2,9 @@
 refuse requests that would cost far more than any page should.
 
 Found by tests/test_fuzz.py and by trying hard to break the public site:
-`?_next=` on a view must be a whole number (an offset) below 2**63, `?_sort=`,
+`?_next=` on a view must be a whole number (an offset) below 2**63, and on the
+quotes table as Datasette writes it (`VALUE,ID`; Datasette answers `_next=5` with
+an empty page and the whole count), `?_sort=`,
 `?_sort_desc=` must name a column, `?_facet=` a column or a JSON object naming one,
 filter values that are whole numbers must fit in 64 bits, no `_` parameter but a
 search may hold a NUL character (it would reach the SQL), and a page may ask for
@@ -78,6 +80,9 @@ async def _problem(datasette, path: str, query_string: str):
                 return problem
         if key == "_next" and is_view and not _is_offset(value):
             return "_next must be a whole number on this page"
+        if key == "_next" and table == "quotes" and not is_view and not _is_quotes_next(value):
+            # Datasette reads any other value as a bound of its own: an empty page, a full count
+            return "_next must be as the page's next_url gives it (the sort value, then the quote's id)"
         if key == "_sort" and value == "rank" and table == "quotes":
             if not any(k.startswith("_search") and v.strip() for k, v in pairs):
                 return "_sort=rank orders the matches of a search: add _search=words"
@@ -225,6 +230,16 @@ async def _send(send, status, content_type, body, headers=()):
 
 def _is_offset(value: str) -> bool:
     return value.isascii() and value.isdigit() and int(value) <= LARGEST
+
+
+_QUOTES_NEXT = re.compile(r"[^,]*,(0|[1-9][0-9]{0,18})")
+
+
+def _is_quotes_next(value: str) -> bool:
+    """`_next` on the quotes table as Datasette writes it: the sort column's value
+    (tilde-encoded, so with no comma; `$null`), a comma, the quote's id."""
+    match = _QUOTES_NEXT.fullmatch(value)
+    return bool(match) and int(match.group(1)) <= LARGEST
 
 
 @hookimpl
