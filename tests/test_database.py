@@ -225,7 +225,7 @@ def test_problems_and_warnings_read_in_shares_are_those_read_at_once(tmp_path, s
     jsonl = f"{records}/articles.jsonl"
     for expected in (f"{jsonl}:1: quotes[0].kind", f"{jsonl}:77: quotes[0].kind", f"{jsonl}:210: JSON syntax",
                      f"{jsonl}:151: quotes[0].kind", f"{jsonl}:299: quotes[0].kind", f"{records}/b-bad.yml:9: kind",
-                     f"{records}/d/e.yaml:6: said", f"{jsonl}:280: article id 'line-005' is already used by {jsonl}"):
+                     f"{records}/d/e.yaml:8: said", f"{jsonl}:280: article id 'line-005' is already used by {jsonl}"):
         assert sum(problem.startswith(expected) for problem in found[1]) == 1, expected
     assert len(found[1]) == 8  # line 150's same_as names line 299, refused for its own problem: not blamed
     assert not list(tmp_path.glob("quotes-*"))
