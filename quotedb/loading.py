@@ -365,7 +365,7 @@ def _load_article(path: Path, records_dir: Path, problems, warnings, context):
             lines = [document.line_of(("quotes", i)) for i in range(len(_quotes_in(document.data)))]
             problems.extend(_checks_of_valid_parts(document.data, path.stem, str(path), lines, document.line_of))
         return None
-    warnings.extend(_texts_cut_by_comments(str(path), document, len(record.quotes)))
+    problems.extend(_texts_cut_by_comments(str(path), document, len(record.quotes)))
     return SourceArticle(
         id=path.stem,
         path=str(path),
@@ -379,7 +379,9 @@ def _load_article(path: Path, records_dir: Path, problems, warnings, context):
 
 
 def _texts_cut_by_comments(path: str, document: YamlDocument, quotes: int):
-    """Warnings for unquoted texts followed by a comment, which YAML leaves out of them."""
+    """Unquoted texts followed by a comment, which YAML leaves out of them: a quote cut
+    short would be published as if the source had said less (`text: We are #1` is "We
+    are"), so each is a problem, not a warning."""
     for index in range(quotes):
         commented = document.commented.get(("quotes", index, "text"))
         if commented:

@@ -258,7 +258,9 @@ def test_a_file_name_that_is_no_article_id_is_refused(tmp_path):
     ])
 
 
-def test_a_comment_that_cuts_a_plain_text_short_is_a_warning(tmp_path):
+def test_a_comment_that_cuts_a_plain_text_short_is_refused(tmp_path):
+    """YAML would read `text: We are #1 in the world` as "We are": never published cut."""
+    before = previous_database(tmp_path)
     article = ARTICLE.replace(
         'text: "In order to increase the number of casualties they used cluster munitions,"',
         "text: We are #1 in the world",
@@ -266,11 +268,11 @@ def test_a_comment_that_cuts_a_plain_text_short_is_a_warning(tmp_path):
     article += '  - speaker: russian-authorities\n    kind: full\n    text: "Quoted, so whole."  # fine too\n'
     write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "a.yml": article})
     result = build(tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert result.stderr.splitlines() == [
+    assert_failed_cleanly(result, tmp_path, before, [
         "records/a.yml:10: text: ends before '#1 in the world', which YAML reads as a comment; "
-        "put the text in quotes to keep it (warning)"
-    ]
+        "put the text in quotes to keep it"
+    ])
+    assert len(result.stderr.splitlines()) == 2  # that problem, and the count: the other comments are fine
 
 
 def test_raw_line_separators_keep_the_words_exactly(tmp_path):
