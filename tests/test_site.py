@@ -110,6 +110,9 @@ def test_other_canned_queries(client):
     months = client.json("/quotes/quotes_per_month.json?speaker=&_shape=array")
     assert months == [{"month": "2023-11", "quotes": 1}, {"month": "2023-12", "quotes": 2}, {"month": "2024-01", "quotes": 5}]
     assert client.json("/quotes/quotes_per_month.json?speaker=john-kirby&_shape=array") == [{"month": "2024-01", "quotes": 3}]
+    for spelling in ["Kirby", "john+kirby", "+JOHN+KIRBY+"]:  # as the timeline takes them
+        assert client.json(f"/quotes/quotes_per_month.json?speaker={spelling}&_shape=array") == [{"month": "2024-01", "quotes": 3}]
+    assert client.json("/quotes/quotes_per_month.json?speaker=+&_shape=array") == months  # blank: everyone
     most = client.json("/quotes/most_quoted.json?_shape=array")
     assert (most[0]["name"], most[0]["quotes"]) == ("Viktor Yahun", 5)
     via = client.json("/quotes/reported_via.json?_shape=array")
