@@ -158,7 +158,8 @@ class RecordsReader:
             for part in parts:
                 path = part.path
                 if path.suffix == ".jsonl":
-                    loaded = _load_article_lines(part, self.records_dir, self.problems, context, self.refused_articles)
+                    loaded = _load_article_lines(part, self.records_dir, self.problems, self.warnings, context,
+                                                 self.refused_articles)
                 else:
                     loaded = [_load_article(path, self.records_dir, self.problems, self.warnings, context)]
                 for source in loaded:
@@ -362,8 +363,10 @@ def _load_article(path: Path, records_dir: Path, problems, warnings, context):
     archived_text = _read_archive(path.with_suffix(".txt"), problems)
     if record is None:
         if document is not None:  # read, but not valid: check what is
-            lines = [document.line_of(("quotes", i)) for i in range(len(_quotes_in(document.data)))]
-            problems.extend(_checks_of_valid_parts(document.data, path.stem, str(path), lines, document.line_of))
+            quotes = len(_quotes_in(document.data))
+            lines = [document.line_of(("quotes", i)) for i in range(quotes)]
+            problems.extend(_texts_cut_by_comments(str(path), document, quotes))
+            problems.extend(_checks_of_valid_parts(document.data, path.stem, str(path), lines, warnings, document.line_of))
         return None
     problems.extend(_texts_cut_by_comments(str(path), document, len(record.quotes)))
     return SourceArticle(
@@ -408,7 +411,7 @@ def _read_archive(path: Path, problems) -> Optional[str]:
         return None
 
 
-def _load_article_lines(part: Part, records_dir: Path, problems, context, refused):
+def _load_article_lines(part: Part, records_dir: Path, problems, warnings, context, refused):
     """Articles from (part of) a JSON lines file, one per line; problems located by line."""
     path = part.path
     record_file = path.relative_to(records_dir).as_posix()
@@ -423,7 +426,7 @@ def _load_article_lines(part: Part, records_dir: Path, problems, context, refuse
         if part.identity and _identity(os.fstat(handle.fileno())) != part.identity:
             problems.append(changed)
             return
-        yield from _parse_lines(_numbered_lines(handle, part), path, record_file, problems, context, refused)
+        yield from _parse_lines(_numbered_lines(handle, part), path, record_file, problems, warnings, context, refused)
         if part.identity and _identity(os.fstat(handle.fileno())) != part.identity:
             problems.append(changed)
 
@@ -448,7 +451,7 @@ def _numbered_lines(handle, part: Part):
         number, at = number + 1, at + len(raw)
 
 
-def _parse_lines(lines, path, record_file, problems, context, refused):
+def _parse_lines(lines, path, record_file, problems, warnings, context, refused):
     for number, raw in lines:
         if not raw.strip():
             continue
@@ -469,7 +472,7 @@ def _parse_lines(lines, path, record_file, problems, context, refused):
             if isinstance(data, dict):
                 article_id = data["id"] if isinstance(data.get("id"), str) else ""
                 lines = [number] * len(_quotes_in(data))
-                problems.extend(_checks_of_valid_parts(data, article_id, str(path), lines))
+                problems.extend(_checks_of_valid_parts(data, article_id, str(path), lines, warnings))
             continue
         yield SourceArticle(
             id=record.id,
@@ -522,11 +525,11 @@ def _quotes_in(data) -> list:
     return quotes if isinstance(quotes, list) else []
 
 
-def _checks_of_valid_parts(data, article_id, path, quote_lines, line_of=None) -> list:
+def _checks_of_valid_parts(data, article_id, path, quote_lines, warnings, line_of=None) -> list:
     """The problems `_check_article` finds among the quotes of a record that failed
     validation but are valid on their own (a date after publication, the same quote
     twice), so that they are reported in the same run as its other problems, not in
-    the next one. A quote is taken without the registry (its speaker's problems are
+    the next one; its warnings added to `warnings`. A quote is taken without the registry (its speaker's problems are
     reported already); with no valid article, only the checks that need none."""
     try:
         article = Article.model_validate(data.get("article"))
@@ -542,7 +545,7 @@ def _checks_of_valid_parts(data, article_id, path, quote_lines, line_of=None) ->
             pass  # its own problems are reported already
     valid = SourceArticle(id=article_id, path=path, record_file="", article=article, quotes=quotes, quote_lines=lines,
                           line_of=line_of)
-    return list(_check_article(valid, None, warnings=[], positions=positions))
+    return list(_check_article(valid, None, warnings, positions=positions))
 
 
 def _check_article(source: SourceArticle, index: Optional["SpeakerIndex"], warnings, positions=None):
@@ -598,13 +601,22 @@ def _check_article(source: SourceArticle, index: Optional["SpeakerIndex"], warni
         seen.setdefault(key, number if one_line else line)
 
 
-_OPENING_MARKS, _CLOSING_MARKS = "\"'\u201c\u201e\u00ab\u2018\u201a\u2039\u300c\u300e", "\"'\u201d\u201c\u00bb\u2019\u2018\u203a\u300d\u300f"
+# An opening quotation mark -> the marks that close it, in the styles of many languages.
+# The plain apostrophe is left out: it also ends words ('Cause, goin').
+_CLOSING = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201c\u201d", "\u201d": "\u201d", "\u00ab": "\u00bb",
+            "\u00bb": "\u00ab", "\u2018": "\u2019", "\u201a": "\u2018\u2019", "\u2039": "\u203a",
+            "\u300c": "\u300d", "\u300e": "\u300f"}
 
 
 def _in_quotation_marks(text: str) -> bool:
-    """Does the whole text stand between quotation marks ("words", “words”, «words»)?"""
-    text = text.strip()
-    return len(text) > 2 and text[0] in _OPENING_MARKS and text[-1] in _CLOSING_MARKS
+    """Does the whole text stand between one pair of quotation marks ("words", “words”,
+    «words», “words”.)? Not when marks of that pair are inside it too: `"Iron Dome" is
+    working as "intended"` quotes two phrases of a longer text."""
+    text = text.strip().rstrip(".,;:!?")
+    closing = _CLOSING.get(text[:1], "")
+    inner = text[1:-1]
+    return (len(text) > 2 and text[-1] in closing
+            and not any(mark in inner for mark in text[0] + closing))
 
 
 def _misplaced(source: SourceArticle, published: str):

@@ -112,13 +112,17 @@ def test_words_typed_inside_quotation_marks_are_a_warning(tmp_path):
                              "text: '“In order to increase the number of casualties they used cluster munitions,”'")
     lines = '{"id": "2024-01-08-o", "article": {"title": "T", "outlet": "O", "published": "2024-01-07"}, "quotes": [' \
         '{"speaker": "russian-authorities", "kind": "full", "text": "\\"A strike.\\""}, ' \
-        '{"speaker": "russian-authorities", "kind": "full", "text": "It was \\"a strike\\"."}]}\n'
+        '{"speaker": "russian-authorities", "kind": "full", "text": "It was \\"a strike\\"."}, ' \
+        '{"speaker": "russian-authorities", "kind": "full", "text": "\\"Iron Dome\\" works as \\"intended\\""}, ' \
+        '{"speaker": "russian-authorities", "kind": "full", "text": "\'Cause we were goin\'"}, ' \
+        '{"speaker": "russian-authorities", "kind": "full", "text": "»Worte«."}]}\n'
     write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "a.yml": marked, "b.jsonl": lines})
     result = run_build("records", "--output", "quotes.db", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
         "records/a.yml:10: text: is inside quotation marks, which the site adds itself: record the words alone (warning)",
         "records/b.jsonl:1: quotes[0].text: is inside quotation marks, which the site adds itself: record the words alone (warning)",
+        "records/b.jsonl:1: quotes[4].text: is inside quotation marks, which the site adds itself: record the words alone (warning)",
     ]
 
 
@@ -138,6 +142,30 @@ def test_a_record_filed_under_another_date_than_published_is_a_warning(tmp_path)
         "records/2023/2024-01-07-test-outlet-c.yml:4: article.published: 2024-01-07 is not in 2023, the year of the folder the file is in (warning)",
         "records/2024/2024-01-08-test-outlet-b.yml:4: article.published: 2024-01-07 is not the date the file name begins with (2024-01-08) (warning)",
     ]
+
+
+def test_a_record_refused_for_one_quote_still_has_its_other_quotes_checked_and_warned_of(tmp_path):
+    """A curator sees every problem and warning of a file in one run, not some only once
+    its other problems are fixed; on a JSON line too."""
+    before = previous_database(tmp_path)
+    article = ARTICLE.replace('text: "In order to increase the number of casualties they used cluster munitions,"',
+                              "text: '“In order to increase the number of casualties they used cluster munitions,”'")
+    article += "  - speaker: russian-authorities\n    kind: fulll\n    text: We are #1 in the world\n"
+    line = ('{"id": "2024-01-08-o", "article": {"title": "T", "outlet": "O", "published": "2024-01-07"}, "quotes": ['
+            '{"speaker": "russian-authorities", "kind": "full", "text": "\\"A strike.\\""}, '
+            '{"speaker": "russian-authorities", "kind": "fulll", "text": "Words."}]}\n')
+    write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "2024/2024-01-08-test-outlet-a.yml": article,
+                                         "b.jsonl": line})
+    result = build(tmp_path)
+    assert_failed_cleanly(result, tmp_path, before, [
+        "records/2024/2024-01-08-test-outlet-a.yml:12: kind: input should be",
+        "records/2024/2024-01-08-test-outlet-a.yml:13: text: ends before '#1 in the world'",
+        "records/b.jsonl:1: quotes[1].kind: input should be",
+        "records/2024/2024-01-08-test-outlet-a.yml:4: article.published: 2024-01-07 is not the date the file name "
+        "begins with (2024-01-08) (warning)",
+        "records/2024/2024-01-08-test-outlet-a.yml:10: text: is inside quotation marks",
+        "records/b.jsonl:1: quotes[0].text: is inside quotation marks",
+    ])
 
 
 def test_warnings_are_said_when_the_build_fails_too(tmp_path):
