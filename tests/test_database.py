@@ -187,8 +187,8 @@ def test_the_streaming_build_gives_what_an_in_memory_build_gives(tmp_path, monke
 def _shared_out_corpus(directory):
     """Records that give problems and warnings all along the files: YAML articles and a
     JSON lines file, with a bad first line, bad lines further on, a quote that names a
-    refused article with same_as, and texts YAML cuts at a comment."""
-    cut = ARTICLE.replace('text: "In order', 'text: In order').replace("munitions,\"", "munitions # a comment")
+    refused article with same_as, and texts typed inside quotation marks (a warning)."""
+    marked = ARTICLE.replace('text: "In order', "text: '“In order").replace('munitions,"', "munitions,”'")
     line = {"article": {"title": "A line", "outlet": "Test Outlet", "published": "2024-01-07"},
             "quotes": [{"speaker": "vassily-nebenzia", "kind": "full", "said": "2023-12-31"}]}
     lines = []
@@ -203,7 +203,7 @@ def _shared_out_corpus(directory):
         lines.append("{not json" if number == 210 else json.dumps(record))
     files = {"speakers.yml": SPEAKERS, "articles.jsonl": "\n".join(lines) + "\n"}
     for name in ("a", "c", "z"):
-        files[f"{name}-cut.yml"] = cut
+        files[f"{name}-marked.yml"] = marked
     files["b-bad.yml"] = ARTICLE.replace("kind: full", "kind: ful")
     files["d/e.yaml"] = ARTICLE.replace("2023-12-31", "2024-02-01")  # said after it was published
     return write_records(directory, files)
@@ -238,7 +238,7 @@ def test_problems_and_warnings_read_in_shares_are_those_read_at_once(tmp_path, s
         conn = sqlite3.connect(tmp_path / f"quotes-{count}.db")
         built.append(([str(w) for w in warnings], conn.execute("select * from appearances order by id").fetchall()))
     assert built[0] == built[1]
-    assert [w.split(":")[0] for w in built[1][0]] == [f"{records}/{name}-cut.yml" for name in ("a", "c", "z")]
+    assert [w.split(":")[0] for w in built[1][0]] == [f"{records}/{name}-marked.yml" for name in ("a", "c", "z")]
 
 
 def _signal_the_build(signal_number):
