@@ -3,8 +3,9 @@ refuse requests that would cost far more than any page should.
 
 Found by tests/test_fuzz.py and by trying hard to break the public site:
 `?_next=` on a view must be a whole number (an offset) below 2**63, and on the
-quotes table as Datasette writes it (`VALUE,ID`; Datasette answers `_next=5` with
-an empty page and the whole count), `?_sort=`,
+quotes table as Datasette writes it (`VALUE,ID`, `ID,ID` sorted by id; Datasette
+answers `_next=5` with an empty page and the whole count), `_col` and `_nocol` may
+not leave out the column a page is sorted by (a 500 in Datasette), `?_sort=`,
 `?_sort_desc=` must name a column, `?_facet=` a column or a JSON object naming one,
 filter values that are whole numbers must fit in 64 bits, no `_` parameter but a
 search may hold a NUL character (it would reach the SQL), and a page may ask for
@@ -62,13 +63,19 @@ async def _problem(datasette, path: str, query_string: str):
     shape = await _table_shape(db, table)
     if shape is None:
         return None
-    is_view, columns = shape
+    is_view, columns, primary_key = shape
     pairs = parse_qsl(query_string, keep_blank_values=True)
     if sum(key.startswith("_facet") and key != "_facet_size" for key, _ in pairs) > MAX_FACETS:
         return f"at most {MAX_FACETS} facets can be asked for at once"
-    keys = {key for key, _ in pairs}
-    if "_sort" in keys and "_sort_desc" in keys:
+    names = {key for key, _ in pairs}
+    if "_sort" in names and "_sort_desc" in names:
         return "_sort and _sort_desc cannot be used together"
+    sorted_by = next((value for key, value in pairs if key in ("_sort", "_sort_desc")), None)
+    shown = [value for key, value in pairs if key == "_col"]
+    if sorted_by and (sorted_by in [value for key, value in pairs if key == "_nocol"]
+                      or shown and sorted_by not in shown and sorted_by not in primary_key):
+        # Datasette reads the next page's start from the sorted column of the page's rows (a 500)
+        return f"the page is sorted by {sorted_by}: _col and _nocol cannot leave that column out"
     for key, value in pairs:
         if "\x00" in key or ("\x00" in value and key.startswith("_") and not key.startswith("_search")):
             return "NUL characters cannot be part of SQL"
@@ -80,11 +87,11 @@ async def _problem(datasette, path: str, query_string: str):
                 return problem
         if key == "_next" and is_view and not _is_offset(value):
             return "_next must be a whole number on this page"
-        if key == "_next" and table == "quotes" and not is_view and not _is_quotes_next(value):
+        if key == "_next" and table == "quotes" and not is_view and not _is_quotes_next(value, sorted_by in (None, "id")):
             # Datasette reads any other value as a bound of its own: an empty page, a full count
             return "_next must be as the page's next_url gives it (the sort value, then the quote's id)"
         if key == "_sort" and value == "rank" and table == "quotes":
-            if not any(k.startswith("_search") and v.strip() for k, v in pairs):
+            if not any((k == "_search" or k.startswith("_search_") and len(k) > 8) and v.strip() for k, v in pairs):
                 return "_sort=rank orders the matches of a search: add _search=words"
             rest = urlencode([(k, v) for k, v in pairs if k not in ("_sort", "_sort_desc", "_next")])
             return Redirect(f"{datasette.urls.table(db.name, 'quotes_by_relevance', format=match.group('format'))}"
@@ -130,7 +137,7 @@ _SHAPES = {}
 
 
 async def _table_shape(db, table):
-    """(is it a view, its columns), or None when there is no such table; kept for an
+    """(is it a view, its columns, its primary key's columns), or None when there is no such table; kept for an
     immutable database, whose schema cannot change."""
     key = (db.name, table)
     if key in _SHAPES and not db.is_mutable:
@@ -138,7 +145,7 @@ async def _table_shape(db, table):
     is_view = table in await db.view_names()
     if not is_view and table not in await db.table_names():
         return None  # not kept: any name can be asked for
-    _SHAPES[key] = (is_view, set(await db.table_columns(table)))
+    _SHAPES[key] = (is_view, set(await db.table_columns(table)), set([] if is_view else await db.primary_keys(table)))
     return _SHAPES[key]
 
 
@@ -232,14 +239,16 @@ def _is_offset(value: str) -> bool:
     return value.isascii() and value.isdigit() and int(value) <= LARGEST
 
 
-_QUOTES_NEXT = re.compile(r"[^,]*,(0|[1-9][0-9]{0,18})")
+_QUOTE_ID = "(0|[1-9][0-9]{0,18})"
+_QUOTES_NEXT, _QUOTES_NEXT_BY_ID = re.compile(rf"[^,]*,{_QUOTE_ID}"), re.compile(rf"{_QUOTE_ID},{_QUOTE_ID}")
 
 
-def _is_quotes_next(value: str) -> bool:
+def _is_quotes_next(value: str, by_id: bool) -> bool:
     """`_next` on the quotes table as Datasette writes it: the sort column's value
-    (tilde-encoded, so with no comma; `$null`), a comma, the quote's id."""
-    match = _QUOTES_NEXT.fullmatch(value)
-    return bool(match) and int(match.group(1)) <= LARGEST
+    (tilde-encoded, so with no comma; `$null`), a comma, the quote's id; sorted by id
+    (newest first, the default), an id twice."""
+    match = (_QUOTES_NEXT_BY_ID if by_id else _QUOTES_NEXT).fullmatch(value)
+    return bool(match) and all(int(number) <= LARGEST for number in match.groups())
 
 
 @hookimpl

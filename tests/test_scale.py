@@ -379,7 +379,7 @@ def test_counted_facets_on_a_searched_table_other_than_quotes(large):
     assert {item["value"]: item["count"] for item in data["facet_results"]["kind"]["results"]} == expected
 
 
-@pytest.mark.parametrize("next_value", ["9798,10298", "9798,9830", "10298,9798", "abc,9798", "9798,9798"])
+@pytest.mark.parametrize("next_value", ["9798,10298", "9798,9830", "10298,9798", "9798,9798"])
 def test_any_next_value_pages_as_datasette_reads_it(large, next_value):
     """A search reads its page from the index only for `_next` as Datasette writes it; any
     other value of that form (VALUE,ID) gives what Datasette's own reading of it gives with
@@ -392,7 +392,7 @@ def test_any_next_value_pages_as_datasette_reads_it(large, next_value):
 
 
 @pytest.mark.parametrize("next_value", ["9798.5,9798.5", "+9798,+9798", "9798e0,9798e0", "0009798,0009798",
-                                        "~39798,~39798", "9798,abc", "9798", ",", "-5,-5"])
+                                        "~39798,~39798", "9798,abc", "abc,9798", "9798", ",", "-5,-5"])
 def test_a_next_value_datasette_never_writes_is_refused_on_either_path(large, next_value):
     """Datasette read these as bounds of its own (an empty page, a whole count): the guard
     refuses them before either way of reading a page (plugins/request_guard.py)."""

@@ -468,6 +468,20 @@ def test_home_page_is_a_way_into_the_quotes(client):
     assert 'href="/quotes">quotes</a>' in html and '<a href="/quotes/speakers"' in html
 
 
+def test_home_page_lists_undated_quotes_when_no_quote_has_a_year(tmp_path):
+    from conftest import ARTICLE, SPEAKERS, SiteClient, run_build, write_records
+
+    records = write_records(tmp_path / "records", {"speakers.yml": SPEAKERS,
+                                                   "a.yml": ARTICLE.replace("    said: 2023-12-31\n", "")})
+    assert run_build(records, "--output", tmp_path / "quotes.db").returncode == 0
+    site = SiteClient(tmp_path / "quotes.db")
+    try:
+        html = site.get("/").text
+    finally:
+        site.close()
+    assert '<a href="/quotes/quotes?year__isnull=1">Year unknown</a> <span class="count">1</span>' in html
+
+
 def test_home_page_links_lead_where_they_say(client):
     html = client.get("/").text
     assert client.json("/quotes/quotes.json?outlets__arraycontains=World%20Socialist%20Web%20Site&_size=0")[
