@@ -139,12 +139,14 @@ CREATE VIRTUAL TABLE speakers_fts USING fts5(
 );
 -- Counts of every value of the quotes table's default facets, for the unfiltered page
 -- (value NULL: the quotes without one).
+-- No primary key of (column, value): value holds nulls, and Datasette cannot page a
+-- table by a key of two columns with nulls in it (rows were skipped); it pages this one by rowid.
 CREATE TABLE facet_counts (
     [column] TEXT NOT NULL,
     value,
-    count INTEGER NOT NULL,
-    PRIMARY KEY ([column], value)
+    count INTEGER NOT NULL
 );
+CREATE UNIQUE INDEX facet_counts_column_value ON facet_counts ([column], value);
 -- Every quote with its relevance to a search: a search through the `search` column
 -- (search plugin) fills `rank`, the weighted bm25 set as the index's rank below.
 CREATE VIEW quotes_by_relevance AS
