@@ -27,7 +27,8 @@ import re
 from datasette import hookimpl
 from datasette.utils import escape_sqlite
 
-# For the request being answered: what to change in its page query (see _page_order).
+# For the request being answered: (its sorted column, the table's key, descending?),
+# each as Datasette writes it in SQL.
 _PAGE_ORDER = contextvars.ContextVar("page_order", default=None)
 
 
@@ -43,43 +44,42 @@ def filters_from_request(request, database, table, datasette):
         sort_desc = request.args.get("_sort_desc") or (None if request.args.get("_sort") else metadata.get("sort_desc"))
         keys = await db.primary_keys(table) or ["rowid"]
         column = sort or sort_desc
-        if not column or column in keys or len(keys) > 1:
-            return None
-        _PAGE_ORDER.set(_page_order(escape_sqlite(column), escape_sqlite(keys[0]), descending=not sort,
-                                    first_page=not request.args.get("_next")))
+        if column and column not in keys and len(keys) == 1:
+            _PAGE_ORDER.set((escape_sqlite(column), escape_sqlite(keys[0]), not sort))
         return None
 
     return note_the_page_order
 
 
-def _page_order(column, key, descending, first_page):
-    """What to change in this page's query: (Datasette's ORDER BY up to LIMIT, ours, and
-    for a next page sorted descending, a pattern of its condition on the key among equal
-    values and ours), or None when Datasette's own query is in order already."""
-    if not descending:
-        return (f" order by {column} limit ", f" order by {column}, {key} limit ", None) if first_page else None
-    ours = f" order by {column} desc, {key} desc limit "
-    if first_page:
-        return f" order by {column} desc limit ", ours, None
-    # Datasette's `(said = :p1 and ((id > :p0)))`, for nulls `(said is null and ((id > :p0)))`;
-    # a rowid table's `rowid > :p0` has no brackets of its own.
+def in_page_order(sql: str, column: str, key: str, descending: bool) -> str:
+    """A page query of Datasette's, read in the column's index order; any other SQL as it is.
+
+    Which page it is shows in its ORDER BY (a CSV stream asks for its next pages without
+    `_next` in the URL): the first page's is the column alone, a next page's the column
+    and the key. A next page of a descending sort also has Datasette's condition on the
+    key among equal values turned round, `(said = :p1 and ((id > :p0)))` or, for nulls,
+    `(said is null and ((id > :p0)))`, which Datasette puts last in the WHERE clause (a
+    rowid table's `rowid > :p0` has no brackets of its own)."""
+    direction = " desc" if descending else ""
+    ours = f" order by {column}{direction}, {key}{direction} limit "
+    head, found, size = sql.rpartition(f" order by {column}{direction} limit ")
+    if found and size.isdigit():  # the first page
+        return head + ours + size
+    head, found, size = sql.rpartition(f" order by {column}{direction}, {key} limit ")
+    if not (found and size.isdigit() and descending):  # an ascending next page is in order already
+        return sql
     opening, closing = ("", "") if key == "rowid" else ("((", "))")
-    tie = re.compile(rf"(\({re.escape(column)} (?:= :p[0-9]+|is null) and ){re.escape(opening + key)} > (:p[0-9]+){re.escape(closing)}")
-    return f" order by {column} desc, {key} limit ", ours, (tie, lambda found: f"{found[1]}{opening}{key} < {found[2]}{closing}")
+    tie = re.compile(rf"(\({re.escape(column)} (?:= :p[0-9]+|is null) and ){re.escape(opening + key)} > "
+                     rf"(:p[0-9]+)({re.escape(closing)}\)+ *)$")
+    head, ties = tie.subn(lambda part: f"{part[1]}{opening}{key} < {part[2]}{part[3]}", head)
+    return head + ours + size if ties == 1 else sql
 
 
 def _in_page_order(execute):
     async def execute_in_page_order(sql, params=None, **kwargs):
         order = _PAGE_ORDER.get()
         if order and isinstance(sql, str):
-            theirs, ours, tie = order
-            head, found, size = sql.rpartition(theirs)
-            if found and size.isdigit():  # the page's own query: `... order by X limit N`
-                if tie is not None:
-                    head, ties = tie[0].subn(tie[1], head)
-                    if ties != 1:  # not the query Datasette writes: leave it as it is
-                        return await execute(sql, params, **kwargs)
-                sql = head + ours + size
+            sql = in_page_order(sql, *order)
         return await execute(sql, params, **kwargs)
 
     return execute_in_page_order
