@@ -70,12 +70,17 @@ async def _problem(datasette, path: str, query_string: str):
     names = {key for key, _ in pairs}
     if "_sort" in names and "_sort_desc" in names:
         return "_sort and _sort_desc cannot be used together"
-    sorted_by = next((value for key, value in pairs if key in ("_sort", "_sort_desc")), None)
+    metadata = datasette.table_metadata(db.name, table)
+    asked = next((value for key, value in pairs if key in ("_sort", "_sort_desc")), None)
+    sorted_by = asked or metadata.get("sort") or metadata.get("sort_desc")
     shown = [value for key, value in pairs if key == "_col"]
-    if sorted_by and (sorted_by in [value for key, value in pairs if key == "_nocol"]
-                      or shown and sorted_by not in shown and sorted_by not in primary_key):
-        # Datasette reads the next page's start from the sorted column of the page's rows (a 500)
+    if sorted_by and not is_view and (sorted_by in [value for key, value in pairs if key == "_nocol"]
+                                      or shown and sorted_by not in shown and sorted_by not in primary_key):
+        # Datasette reads a table's next page start from the sorted column of the page's rows (a 500)
         return f"the page is sorted by {sorted_by}: _col and _nocol cannot leave that column out"
+    sortable = metadata.get("sortable_columns")
+    if asked and sortable is not None and asked not in sortable:  # Datasette's own refusal is a 500
+        return f"{table} can be sorted by {', '.join(sortable)} only"
     for key, value in pairs:
         if "\x00" in key or ("\x00" in value and key.startswith("_") and not key.startswith("_search")):
             return "NUL characters cannot be part of SQL"
@@ -87,7 +92,7 @@ async def _problem(datasette, path: str, query_string: str):
                 return problem
         if key == "_next" and is_view and not _is_offset(value):
             return "_next must be a whole number on this page"
-        if key == "_next" and table == "quotes" and not is_view and not _is_quotes_next(value, sorted_by in (None, "id")):
+        if key == "_next" and table == "quotes" and not is_view and not _is_quotes_next(value, sorted_by == "id"):
             # Datasette reads any other value as a bound of its own: an empty page, a full count
             return "_next must be as the page's next_url gives it (the sort value, then the quote's id)"
         if key == "_sort" and value == "rank" and table == "quotes":
@@ -104,7 +109,7 @@ async def _problem(datasette, path: str, query_string: str):
             return f"_size must be a whole number up to {datasette.setting('max_returned_rows')}, or max"
         if key == "_through":
             return "_through is not offered here (no table of this site links two others)"
-        if key in ("_sort", "_sort_desc") and value not in columns:
+        if key in ("_sort", "_sort_desc") and value not in columns and not (value == "rowid" and not primary_key):
             return f"{key} must name a column of {table}"
         if key.endswith(("__in", "__notin")) and value.startswith("[") and not _is_json_list(value):
             return f"{key} must be a JSON list or values separated by commas"

@@ -54,6 +54,8 @@ def test_huge_values_are_refused(client, path):
     # the column a page is sorted by, hidden: Datasette could not read where the next page starts (a 500)
     "/quotes/quotes?_nocol=said&_sort_desc=said&_size=3", "/quotes/appearances?_nocol=said&_sort=said&_size=3",
     "/quotes/quotes.json?_col=text&_sort=said", "/quotes/quotes.json?_sort=rank&_searchmode=raw",
+    "/quotes/articles?_nocol=published", "/quotes/articles.json?_col=outlet_id",  # sorted by published (metadata)
+    "/quotes/facet_counts.json?_sort=value", "/quotes/facet_counts?_sort_desc=value",  # not sortable: Datasette's 500
     "/quotes/~71uotes?_search=a&_sort=nope", "/quotes/~71uotes?id__gt=99999999999999999999",
     "/quotes/~71uotes?" + "&".join(["_facet=text"] * 11),
 ])
@@ -88,6 +90,8 @@ def test_following_next_url_gives_every_quote_once(client, sort, size):
 @pytest.mark.parametrize("path", [
     "/quotes/quotes.json?_sort_desc=said&_next=abc%2C5", "/quotes/quotes.json?_col=text&_sort=id&_size=3",
     "/quotes/quotes.json?_col=said&_sort=said&_size=3", "/quotes/quotes?_nocol=text&_sort_desc=said&_size=3",
+    "/quotes/facet_counts?_sort_desc=rowid", "/quotes/facet_counts.json?_sort=count&_size=3",  # Datasette's own links
+    "/quotes/quote_details.json?_sort_desc=said&_nocol=said",  # a view pages by offset: nothing to read from the rows
 ])
 def test_what_the_guard_lets_through_is_answered(client, path):
     assert client.get(path).status_code == 200
