@@ -382,17 +382,18 @@ def _load_article(path: Path, records_dir: Path, problems, warnings, context):
 
 
 def _texts_cut_by_comments(path: str, document: YamlDocument, quotes: int):
-    """Unquoted texts followed by a comment, which YAML leaves out of them: a quote cut
+    """Unquoted words followed by a comment, which YAML leaves out of them: a quote cut
     short would be published as if the source had said less (`text: We are #1` is "We
     are"), so each is a problem, not a warning."""
     for index in range(quotes):
-        commented = document.commented.get(("quotes", index, "text"))
-        if commented:
-            line, comment = commented
-            yield Problem(
-                path, line, "text",
-                f"ends before {comment!r}, which YAML reads as a comment; put the text in quotes to keep it",
-            )
+        for field in ("text", "original_text"):
+            commented = document.commented.get(("quotes", index, field))
+            if commented:
+                line, comment = commented
+                yield Problem(
+                    path, line, field,
+                    f"ends before {comment!r}, which YAML reads as a comment; put the text in quotes to keep it",
+                )
 
 
 def _is_article_id(name: str) -> bool:
@@ -603,8 +604,8 @@ def _check_article(source: SourceArticle, index: Optional["SpeakerIndex"], warni
 
 # An opening quotation mark -> the marks that close it, in the styles of many languages.
 # The plain apostrophe is left out: it also ends words ('Cause, goin').
-_CLOSING = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201c\u201d", "\u201d": "\u201d", "\u00ab": "\u00bb",
-            "\u00bb": "\u00ab", "\u2018": "\u2019", "\u201a": "\u2018\u2019", "\u2039": "\u203a",
+_CLOSING = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201c\u201d", "\u00ab": "\u00bb",
+            "\u00bb": "\u00ab", "\u2018": "\u2019", "\u201a": "\u2018\u2019", "\u2039": "\u203a", "\u203a": "\u2039",
             "\u300c": "\u300d", "\u300e": "\u300f"}
 
 

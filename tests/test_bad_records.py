@@ -294,13 +294,16 @@ def test_a_comment_that_cuts_a_plain_text_short_is_refused(tmp_path):
         "text: We are #1 in the world",
     ).replace("spelled_as: Nabenzia", "spelled_as: Nabenzia  # a comment after a name is fine")
     article += '  - speaker: russian-authorities\n    kind: full\n    text: "Quoted, so whole."  # fine too\n'
+    article += ("  - speaker: russian-authorities\n    kind: full\n    translated_from: ru\n"
+                "    text: 'We are number one'\n    original_text: Мы номер #1\n")
     write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "a.yml": article})
     result = build(tmp_path)
     assert_failed_cleanly(result, tmp_path, before, [
         "records/a.yml:10: text: ends before '#1 in the world', which YAML reads as a comment; "
-        "put the text in quotes to keep it"
+        "put the text in quotes to keep it",
+        "records/a.yml:18: original_text: ends before '#1', which YAML reads as a comment",
     ])
-    assert len(result.stderr.splitlines()) == 2  # that problem, and the count: the other comments are fine
+    assert len(result.stderr.splitlines()) == 3  # those problems, and the count: the other comments are fine
 
 
 def test_raw_line_separators_keep_the_words_exactly(tmp_path):
