@@ -18,7 +18,9 @@ are); descending, by the column and then the key descending, with the next pages
 Datasette writes for the page of the table it is showing, which it finds by that
 SQL's ORDER BY; SQL typed on the SQL page is never touched. Ordering equal values by
 their key changes no answer, only which of them comes first. A table with a key of
-several columns is left as Datasette pages it.
+several columns is left as Datasette pages it. The page's "View and edit SQL" link
+gives the SQL as it was read (the `as_read` template filter); the JSON's `query` is
+Datasette's.
 """
 
 import contextvars
@@ -83,6 +85,17 @@ def _in_page_order(execute):
         return await execute(sql, params, **kwargs)
 
     return execute_in_page_order
+
+
+def as_read(query):
+    """A page's `query` ({"sql", "params"}) as it was read, for "View and edit SQL"."""
+    order = _PAGE_ORDER.get()
+    return {**query, "sql": in_page_order(query["sql"], *order)} if order and query.get("sql") else query
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    env.filters["as_read"] = as_read
 
 
 @hookimpl

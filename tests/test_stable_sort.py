@@ -109,3 +109,17 @@ def test_a_where_that_quotes_the_condition_on_equal_values_changes_nothing(clien
     rows = every_page(client, f"/quotes/quotes.json?_sort_desc=kind&_size=7&_where={where}")
     assert [row[0] for row in rows] == [row[0] for row in seed_conn.execute(
         "select id from quotes order by kind desc, id desc")]
+
+
+def test_view_and_edit_sql_gives_the_sql_the_page_was_read_with(client, seed_conn):
+    from html import unescape
+    from urllib.parse import parse_qs, urlparse
+
+    page = client.get("/quotes/appearances?_sort_desc=published&_size=3&_next=2024-01-07,20")
+    link = unescape(page.text.split("View and edit SQL")[0].rsplit('href="', 1)[1].split('"')[0])
+    asked = parse_qs(urlparse(link).query)
+    sql, params = asked.pop("sql")[0], {name: values[0] for name, values in asked.items()}
+    assert "id desc limit" in sql and "((id < :p0))" in sql
+    shown = [row[0] for row in seed_conn.execute(sql, params)][:3]
+    assert shown == [row[0] for row in client.json("/quotes/appearances.json?_sort_desc=published&_size=3"
+                                                    "&_next=2024-01-07,20")["rows"]]
