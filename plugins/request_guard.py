@@ -5,7 +5,8 @@ Found by tests/test_fuzz.py and by trying hard to break the public site:
 `?_next=` on a view must be a whole number (an offset) below 2**63, and on the
 quotes table as Datasette writes it (`VALUE,ID`, `ID,ID` sorted by id; Datasette
 answers `_next=5` with an empty page and the whole count), `_col` and `_nocol` may
-not leave out the column a page is sorted by (a 500 in Datasette), `?_sort=`,
+not leave out the column a table's page is sorted by (a 500 in Datasette) nor the id
+the relevance page finds its quotes by, a sort must be one the table offers, `?_sort=`,
 `?_sort_desc=` must name a column, `?_facet=` a column or a JSON object naming one,
 filter values that are whole numbers must fit in 64 bits, no `_` parameter but a
 search may hold a NUL character (it would reach the SQL), and a page may ask for
@@ -74,10 +75,13 @@ async def _problem(datasette, path: str, query_string: str):
     asked = next((value for key, value in pairs if key in ("_sort", "_sort_desc")), None)
     sorted_by = asked or metadata.get("sort") or metadata.get("sort_desc")
     shown = [value for key, value in pairs if key == "_col"]
-    if sorted_by and not is_view and (sorted_by in [value for key, value in pairs if key == "_nocol"]
-                                      or shown and sorted_by not in shown and sorted_by not in primary_key):
+    hidden = [value for key, value in pairs if key == "_nocol"]
+    always_there = set(primary_key) or {"rowid"}  # what Datasette selects whatever _col says
+    if sorted_by and not is_view and (sorted_by in hidden or shown and sorted_by not in shown + list(always_there)):
         # Datasette reads a table's next page start from the sorted column of the page's rows (a 500)
         return f"the page is sorted by {sorted_by}: _col and _nocol cannot leave that column out"
+    if table == "quotes_by_relevance" and match.group("format") is None and ("id" in hidden or shown and "id" not in shown):
+        return "quotes_by_relevance shows each quote by its id: _col and _nocol cannot leave id out"
     sortable = metadata.get("sortable_columns")
     if asked and sortable is not None and asked not in sortable:  # Datasette's own refusal is a 500
         return f"{table} can be sorted by {', '.join(sortable)} only"
@@ -109,7 +113,7 @@ async def _problem(datasette, path: str, query_string: str):
             return f"_size must be a whole number up to {datasette.setting('max_returned_rows')}, or max"
         if key == "_through":
             return "_through is not offered here (no table of this site links two others)"
-        if key in ("_sort", "_sort_desc") and value not in columns and not (value == "rowid" and not primary_key):
+        if key in ("_sort", "_sort_desc") and value not in columns and not (value == "rowid" and not is_view and not primary_key):
             return f"{key} must name a column of {table}"
         if key.endswith(("__in", "__notin")) and value.startswith("[") and not _is_json_list(value):
             return f"{key} must be a JSON list or values separated by commas"

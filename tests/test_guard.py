@@ -56,6 +56,8 @@ def test_huge_values_are_refused(client, path):
     "/quotes/quotes.json?_col=text&_sort=said", "/quotes/quotes.json?_sort=rank&_searchmode=raw",
     "/quotes/articles?_nocol=published", "/quotes/articles.json?_col=outlet_id",  # sorted by published (metadata)
     "/quotes/facet_counts.json?_sort=value", "/quotes/facet_counts?_sort_desc=value",  # not sortable: Datasette's 500
+    "/quotes/quote_details?_sort=rowid", "/quotes/quote_details.json?_sort_desc=rowid",  # a view has no rowid to sort by
+    "/quotes/quotes_by_relevance?_search=russia&_col=text", "/quotes/quotes_by_relevance?_search=russia&_nocol=id",
     "/quotes/~71uotes?_search=a&_sort=nope", "/quotes/~71uotes?id__gt=99999999999999999999",
     "/quotes/~71uotes?" + "&".join(["_facet=text"] * 11),
 ])
@@ -91,6 +93,7 @@ def test_following_next_url_gives_every_quote_once(client, sort, size):
     "/quotes/quotes.json?_sort_desc=said&_next=abc%2C5", "/quotes/quotes.json?_col=text&_sort=id&_size=3",
     "/quotes/quotes.json?_col=said&_sort=said&_size=3", "/quotes/quotes?_nocol=text&_sort_desc=said&_size=3",
     "/quotes/facet_counts?_sort_desc=rowid", "/quotes/facet_counts.json?_sort=count&_size=3",  # Datasette's own links
+    "/quotes/facet_counts?_col=count&_size=3&_sort_desc=rowid", "/quotes/quotes_by_relevance.json?_search=russia&_col=text",
     "/quotes/quote_details.json?_sort_desc=said&_nocol=said",  # a view pages by offset: nothing to read from the rows
 ])
 def test_what_the_guard_lets_through_is_answered(client, path):
