@@ -138,8 +138,10 @@ def prepare_jinja2_environment(env, datasette):
 
     async def header_link():
         # the header's link to the quotes (templates/base.html), whatever the database is called
-        found = [db for db in datasette.databases.values() if await db.table_exists("quotes_fts")]
-        env.globals["quotes_table_url"] = datasette.urls.table(found[0].name, "quotes") if found else None
+        try:
+            env.globals["quotes_table_url"] = datasette.urls.table((await quotes_database(datasette)).name, "quotes")
+        except NotFound:
+            env.globals["quotes_table_url"] = None
 
     return header_link
 
