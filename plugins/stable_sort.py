@@ -38,19 +38,29 @@ _PAGE_ORDER = contextvars.ContextVar("page_order", default=None)
 def filters_from_request(request, database, table, datasette):
     async def note_the_page_order():
         _PAGE_ORDER.set(None)
-        db = datasette.get_database(database)
-        if table in await db.view_names():  # a view pages by offset
+        keys = await _keys(datasette.get_database(database), table)
+        if keys is None:  # a view pages by offset
             return None
         metadata = datasette.table_metadata(database, table)
         sort = request.args.get("_sort") or (None if request.args.get("_sort_desc") else metadata.get("sort"))
         sort_desc = request.args.get("_sort_desc") or (None if request.args.get("_sort") else metadata.get("sort_desc"))
-        keys = await db.primary_keys(table) or ["rowid"]
         column = sort or sort_desc
         if column and column not in keys and len(keys) == 1:
             _PAGE_ORDER.set((escape_sqlite(column), escape_sqlite(keys[0]), not sort))
         return None
 
     return note_the_page_order
+
+
+_KEYS = {}  # (database, table) -> its key's columns (["rowid"] without one), None for a view
+
+
+async def _keys(db, table):
+    """A table's key, kept for an immutable database: asked on every table page."""
+    if (db.name, table) not in _KEYS or db.is_mutable:
+        is_view = table in await db.view_names()
+        _KEYS[(db.name, table)] = None if is_view else (await db.primary_keys(table) or ["rowid"])
+    return _KEYS[(db.name, table)]
 
 
 def in_page_order(sql: str, column: str, key: str, descending: bool) -> str:
