@@ -149,3 +149,13 @@ def client(seed_db):
     site_client = SiteClient(seed_db)
     yield site_client
     site_client.close()
+
+
+def follow_next(site, path):
+    """Every row of a JSON listing, following `next_url` to the end."""
+    rows, url = [], path
+    while url:
+        data = site.json(url)
+        rows += data["rows"]
+        url = data["next_url"] and data["next_url"].replace("http://localhost", "")
+    return rows

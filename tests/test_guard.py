@@ -8,7 +8,7 @@ from urllib.parse import quote as urlquote
 
 import pytest
 
-from conftest import ROOT, SiteClient, loaded_plugin
+from conftest import ROOT, SiteClient, follow_next, loaded_plugin
 
 
 @pytest.mark.parametrize("path", [
@@ -81,11 +81,7 @@ def test_following_next_url_gives_every_quote_once(client, sort, size):
     """Sort values with nulls ($null), dates, text with commas (tilde-encoded) pass the
     guard, and pages of a sort by a column where many quotes share a value neither
     repeat nor skip one (plugins/stable_sort.py)."""
-    url, seen = f"/quotes/quotes.json?_size={size}{sort}", []
-    while url:
-        data = client.json(url)
-        seen += [row[0] for row in data["rows"]]
-        url = data["next_url"] and data["next_url"].replace("http://localhost", "")
+    seen = [row[0] for row in follow_next(client, f"/quotes/quotes.json?_size={size}{sort}")]
     assert len(seen) == len(set(seen)) == client.json(f"/quotes/quotes.json?_size=0{sort}")["filtered_table_rows_count"]
 
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, quote as urlquote, urlsplit
 
 import pytest
 
-from conftest import ROOT, SiteClient, loaded_plugin, run_build
+from conftest import ROOT, SiteClient, follow_next, loaded_plugin, run_build
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench import vocabulary_connection  # noqa: E402
@@ -48,16 +48,6 @@ def index_matches(path, query):
     rows = sqlite3.connect(path).execute(
         "select rowid from quotes_fts where quotes_fts match ? order by rowid desc", [query])
     return [row[0] for row in rows]
-
-
-def follow_next(site, path):
-    """Every row of a JSON listing, following `next_url` to the end."""
-    rows, url = [], path
-    while url:
-        data = site.json(url)
-        rows += data["rows"]
-        url = data["next_url"] and data["next_url"].replace("http://localhost", "")
-    return rows
 
 
 @pytest.mark.parametrize("band", [(2001, 4000), (4001, 100000)])

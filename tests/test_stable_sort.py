@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from conftest import SiteClient, loaded_plugin
+from conftest import SiteClient, follow_next, loaded_plugin
 
 VALUES = ["x", "y", None, "z", "y", "y", None, "x", "z", "y"] * 4  # many equal values, and nulls
 
@@ -26,20 +26,11 @@ def ties(tmp_path_factory):
     client.close()
 
 
-def every_page(client, url):
-    rows = []
-    while url:
-        data = client.json(url)
-        rows += data["rows"]
-        url = data["next_url"] and data["next_url"].replace("http://localhost", "")
-    return rows
-
-
 @pytest.mark.parametrize("table", ["plain", "keyed"])
 @pytest.mark.parametrize("size", [1, 3, 4])
 def test_pages_of_a_sort_give_every_row_once_in_the_order_of_its_index(ties, table, size):
     for sort, descending in (("_sort", False), ("_sort_desc", True)):
-        rows = every_page(ties, f"/ties/{table}.json?{sort}=a&_size={size}")
+        rows = follow_next(ties, f"/ties/{table}.json?{sort}=a&_size={size}")
         keys = [row[0] for row in rows]  # rowid or id, 1 to 40
         assert sorted(keys) == list(range(1, len(VALUES) + 1)), (sort, keys)
         # by the value (nulls first ascending, last descending, as SQLite sorts), then the key the same way
@@ -82,7 +73,7 @@ def test_every_table_of_the_site_pages_every_row_once_by_any_column(client, seed
             assert "facet_counts can be sorted by rowid, column, count only" in client.get(
                 f"/quotes/{table}.json?{sort[1:]}").json()["error"]
             continue
-        rows = every_page(client, f"/quotes/{table}.json?_size=7&_shape=objects{sort}")
+        rows = follow_next(client, f"/quotes/{table}.json?_size=7&_shape=objects{sort}")
         keys = [row.get("rowid", row.get("id")) if table != "facet_counts" else (row["column"], row["value"])
                 for row in rows]
         assert len(keys) == len(set(keys)) == total, (table, sort)
@@ -106,7 +97,7 @@ def test_a_csv_stream_of_a_sort_gives_every_row_once_in_order(client, seed_conn,
 
 def test_a_where_that_quotes_the_condition_on_equal_values_changes_nothing(client, seed_conn):
     where = "text != '(kind = :p1 and ((id > :p0)))'"
-    rows = every_page(client, f"/quotes/quotes.json?_sort_desc=kind&_size=7&_where={where}")
+    rows = follow_next(client, f"/quotes/quotes.json?_sort_desc=kind&_size=7&_where={where}")
     assert [row[0] for row in rows] == [row[0] for row in seed_conn.execute(
         "select id from quotes order by kind desc, id desc")]
 
