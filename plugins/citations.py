@@ -103,10 +103,16 @@ def markdown_citation(quote, site_url="", language_name=str) -> str:
         source += f", <{_md_url(quote['url'])}>"
     lines = [f"> {words}", ">", f"> — {', '.join(who)}. In {source}."]
     if site_url:
-        link = f"{site_url}quotes/quotes/{quote['id']}"
+        link = site_url + stable_path(quote)
         # An absolute address is an autolink; a path alone (no site_url configured) is plain text.
         lines.append(f"> quotedb: <{link}>" if link.startswith(("https://", "http://")) else f"> quotedb: {link}")
     return "\n".join(lines)
+
+
+def stable_path(quote) -> str:
+    """A quote's lasting address from the site's root, as plugins/site_pages.py serves it
+    (/quote/<stable_id>): a citation leads to the same quote in a later build."""
+    return f"quote/{quote['stable_id']}"
 
 
 def _date_parts(value):
@@ -116,7 +122,7 @@ def _date_parts(value):
 def csl_item(quote, site_url="", language_name=str) -> dict:
     spoken = translated_from(quote)
     item = {
-        "id": f"quotedb-{quote['id']}",
+        "id": f"quotedb-{quote['stable_id']}",
         "type": "speech",
         "title": quote["text"],
         "author": [{"literal": quote["speaker"]}],
@@ -135,7 +141,7 @@ def csl_item(quote, site_url="", language_name=str) -> dict:
                 f"Quoted in “{quote['article']}”, {quote['outlet']}, {quote['published']}",
                 f"citing {quote['reported_via']}" if quote["reported_via"] else "",
                 f"Date as given: {quote['said_wording']}" if quote["said_wording"] else "",
-                f"quotedb: {site_url}quotes/quotes/{quote['id']}" if site_url else "",
+                f"quotedb: {site_url}{stable_path(quote)}" if site_url else "",
             ]
             if part
         ),
@@ -249,7 +255,6 @@ def extra_template_vars(view_name, database, table, request, datasette):
         quotes = await quote_details(datasette, database, [int(pks)])
         if not quotes:
             return {}
-        page_url = f"{_site_url(datasette)}quotes/quotes/{pks}"
-        return {"quote_jsonld": script_json(quotation_jsonld(quotes[0], page_url))}
+        return {"quote_jsonld": script_json(quotation_jsonld(quotes[0], _site_url(datasette) + stable_path(quotes[0])))}
 
     return quote_jsonld

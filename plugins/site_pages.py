@@ -295,6 +295,29 @@ async def speakers_redirect(datasette):
     return Response.redirect(datasette.urls.path("/speakers"))
 
 
+# --- A quote's lasting address -----------------------------------------------------
+
+def stable_path(quote) -> str:
+    """A quote's lasting address, from the site's root: /quote/<stable_id>. Its id may
+    change from build to build (quotedb/database.py); this leads to the same quote."""
+    return f"quote/{quote['stable_id']}"
+
+
+async def quote_by_stable_id(datasette, request):
+    """/quote/<stable_id>[.json|.citation|.csljson] -> the quote's page in this build
+    (the same format and query string), found by the stable id alone."""
+    stable_id = request.url_vars["stable_id"].lower()
+    db = await quotes_database(datasette)
+    found = (await db.execute("select id from quotes where stable_id = ?", [stable_id])).first()
+    if found is None:
+        raise NotFound(f"No quote has the stable id {stable_id} in this build: its words or speaker may "
+                       "have been corrected since the link was made, or it was linked to another quote "
+                       "as a variant. Search for its words.")
+    format = request.url_vars.get("format") or ""
+    query = f"?{request.query_string}" if request.query_string else ""
+    return Response.redirect(datasette.urls.row(db.name, "quotes", found[0], format=format or None) + query)
+
+
 # --- Feeds ------------------------------------------------------------------------
 
 def _timestamp(quote):
@@ -333,7 +356,7 @@ def atom_feed(datasette, title, feed_path, page_path, quotes) -> str:
         "  <generator>quotedb</generator>",
     ]
     for quote in quotes:
-        page = f"{base}quotes/quotes/{quote['id']}"
+        page = base + stable_path(quote)
         who = ", ".join(str(part) for part in (quote["speaker"], quote.get("role"), quote.get("venue")) if part)
         source = f"{quote['article']}, {quote['outlet']}" + (f", {quote['published']}" if quote.get("published") else "")
         content = (
@@ -342,7 +365,7 @@ def atom_feed(datasette, title, feed_path, page_path, quotes) -> str:
         )
         out += [
             "  <entry>",
-            f"    <id>{xml_escape(page if absolute else 'quotedb:quote:' + str(quote['id']))}</id>",
+            f"    <id>{xml_escape(page if absolute else 'quotedb:quote:' + quote['stable_id'])}</id>",
             f"    <title>{xml_escape(cut_at_word(str(quote['speaker']) + ': ' + str(quote['text'])))}</title>",
             f"    <updated>{_timestamp(quote)}</updated>",
             f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(page)}/>",
@@ -443,5 +466,6 @@ def register_routes():
         (r"^/speaker/(?P<id>[a-z0-9-]+)\.atom$", speaker_feed),
         (r"^/search\.atom$", search_feed),
         (r"^/newest\.atom$", newest_feed),
+        (r"^/quote/(?P<stable_id>[0-9a-fA-F]{32})(\.(?P<format>json|citation|csljson))?$", quote_by_stable_id),
     ]
 

@@ -79,7 +79,8 @@ CREATE TABLE articles (
 );
 -- One row per statement, however many articles reported it (see appearances).
 CREATE TABLE quotes (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY,  -- follows the date said: a quote said earlier, added later, moves the ids after it
+    stable_id TEXT NOT NULL,  -- stays from build to build while the speaker and the words do (see STABLE_ID)
     text TEXT NOT NULL,
     speaker_id TEXT NOT NULL REFERENCES speakers(id),
     role TEXT,
@@ -157,6 +158,7 @@ FROM quotes_fts JOIN quotes ON quotes.id = quotes_fts.rowid;
 CREATE VIEW quote_details AS
 SELECT
     quotes.id,
+    quotes.stable_id,
     quotes.said,
     quotes.said_precision,
     first.said_wording,
@@ -233,9 +235,14 @@ INDEXES = {
     "articles": [("outlet_id",), ("published",)],
 }
 
-QUOTES_FROM_STAGE = """
+# A quote's stable id: its group key in the stage, in hex, a 16-byte hash of its speaker
+# and its words as reports are matched (quotedb/reports.py), one a quote: a quote keeps
+# it when others are added before it, and when other reports of it are added.
+STABLE_ID = "lower(hex(g.group_key))"
+
+QUOTES_FROM_STAGE = f"""
 INSERT INTO quotes
-SELECT g.id, r.text, r.speaker, r.role, g.said,
+SELECT g.id, {STABLE_ID}, r.text, r.speaker, r.role, g.said,
     CASE length(g.said) WHEN 10 THEN 'day' WHEN 7 THEN 'month' WHEN 4 THEN 'year' ELSE 'unknown' END,
     CAST(substr(g.said, 1, 4) AS INTEGER), CASE WHEN length(g.said) >= 7 THEN substr(g.said, 1, 7) END,
     venues.id, g.kind, g.language, g.translated_from, g.original_text, r.notes, g.reports,
@@ -352,6 +359,7 @@ def _write_tables(db, speakers, quotes: int, index_here: bool):
     for table, indexes in INDEXES.items():
         for columns in indexes:
             db[table].create_index(list(columns), if_not_exists=True)
+    db["quotes"].create_index(["stable_id"], unique=True, if_not_exists=True)  # /quote/<stable_id>
     with db.conn:
         if index_here:  # after the indexes: quote_search reads each quote's appearances
             db.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild')")

@@ -232,9 +232,9 @@ class Stage:
                     f"names a quote by {other_speaker!r}, not {speaker!r}: a variant has the same speaker",
                 )
                 continue
-            a, b = root(group_key), root(other_key)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
+            linking, named = root(group_key), root(other_key)
+            if linking != named:  # the quote named keeps its key, and so its stable id (quotedb/database.py)
+                parent[linking] = named
         for key in parent:
             if root(key) != key:
                 self.conn.execute("UPDATE stage.reports SET group_key = ? WHERE group_key = ?", [root(key), key])

@@ -254,6 +254,12 @@ def test_citation_and_download_links(page, server):
     href = page.locator("a[href$='19.citation']").first.get_attribute("href")
     citation = page.request.get(server + href)
     assert citation.ok and citation.text().startswith("> “In order to increase")
+    lasting = page.locator(".stable-link a")
+    assert lasting.get_attribute("href") in citation.text()  # the citation gives the lasting link
+    with page.expect_response(lambda response: "/quote/" in response.url) as redirect:
+        lasting.click()
+    assert redirect.value.status == 302
+    page.wait_for_url("**/quotes/quotes/19")  # which leads back here
     page.goto(server + "/quotes")
     href = page.locator("a[href$='quotes.db']").first.get_attribute("href")
     download = page.request.get(server + href)

@@ -534,3 +534,77 @@ def test_same_as_can_name_a_quote_whose_words_begin_another(tmp_path):
     assert result.returncode == 0, result.stderr
     assert sqlite3.connect(db).execute("select text, reports from quotes order by id").fetchall() == [
         ("We will win the war", 1), ("We will win", 2)]
+
+
+# Said long before the others, added in a later build: every quote after it moves up one id.
+SAID_EARLIER = """\
+article:
+  title: An old interview
+  outlet: Archive Weekly
+  published: 2024-01-03
+quotes:
+  - speaker: russian-authorities
+    said: 2019-05-04
+    kind: paraphrase
+    text: the region would be defended
+"""
+
+OTHER = """\
+article:
+  title: Authorities respond
+  outlet: Third Post
+  published: 2024-01-08
+quotes:
+  - speaker: russian-authorities
+    said: 2024-01-07
+    kind: paraphrase
+    text: the strikes would be answered
+"""
+
+
+# A variant of OTHER whose own words would give the smaller key: OTHER still keeps its own.
+OTHER_VARIANT = """\
+article:
+  title: Authorities respond, in full
+  outlet: Archive Weekly
+  published: 2024-01-09
+quotes:
+  - speaker: russian-authorities
+    said: 2024-01-07
+    kind: paraphrase
+    text: the strikes would be answered in kind
+    same_as:
+      article: 2024-01-08-other
+      starts: the strikes
+"""
+
+
+def test_a_stable_id_stays_with_its_quote_when_others_are_added_before_it(tmp_path):
+    """Build, then build again with a quote said earlier, other reports of the quotes and
+    variants of them: ids move, and each stable id still leads to the same speaker and words."""
+    first_files = {"2024/2024-01-02-first.yml": FIRST, "2024/2024-01-08-other.yml": OTHER}
+    result, before = build(tmp_path / "before", first_files)
+    assert result.returncode == 0, result.stderr
+    result, after = build(tmp_path / "after", {
+        **first_files, "2024/2024-01-03-archive.yml": SAID_EARLIER,
+        "2024/2024-01-05-second.yml": SECOND, "2024/2024-01-05-second-again.yml": FOURTH,
+        "2024/2024-01-09-in-full.yml": OTHER_VARIANT,
+    })
+    assert result.returncode == 0, result.stderr
+    read = "select stable_id, id, speaker_id, text, reports from quotes order by id"
+    old = {row[0]: row[1:] for row in sqlite3.connect(before).execute(read)}
+    new = {row[0]: row[1:] for row in sqlite3.connect(after).execute(read)}
+    assert [row[0] for row in old.values()] == [1, 2] and len(new) == 3
+    site = SiteClient(after)
+    try:
+        for stable_id, (old_id, speaker, text, reports) in old.items():
+            new_id = new[stable_id][0]
+            assert new_id == old_id + 1  # moved by the quote said earlier
+            response = site.get(f"/quote/{stable_id}")
+            assert response.status_code == 302 and response.headers["location"] == f"/quotes/quotes/{new_id}"
+            (row,) = site.json(f"/quotes/quotes/{new_id}.json?_shape=array")
+            assert (row["speaker_id"], row["text"]) == (speaker, text)
+        # the quotes that gained reports, variants linked with same_as among them, kept their stable ids
+        assert sorted(reports for _, _, _, reports in new.values()) == [1, 2, 3]
+    finally:
+        site.close()

@@ -1,6 +1,7 @@
 """The published site, through Datasette's own client with the real metadata, settings and plugins."""
 
 import json
+import re
 from urllib.parse import quote as urlquote
 
 import pytest
@@ -242,19 +243,53 @@ def test_a_citation_says_translated_only_of_words_in_another_language_than_spoke
     assert translated_from({"translated_from": None, "language": "en"}) is None
 
 
-def test_csl_json_citations(client):
+def stable_id(conn, quote_id):
+    return conn.execute("select stable_id from quotes where id = ?", [quote_id]).fetchone()[0]
+
+
+def test_csl_json_citations(client, seed_conn):
     items = client.json("/quotes/quotes/19.csljson")
+    lasting = stable_id(seed_conn, 19)
     assert items == [{
-        "id": "quotedb-19", "type": "speech",
+        "id": f"quotedb-{lasting}", "type": "speech",
         "title": "In order to increase the number of casualties of the terrorist attack they used cluster munitions,",
         "author": [{"literal": "Vassily Nebenzia"}], "genre": "quotation",
         "event-title": "UN Security Council meeting", "issued": {"date-parts": [[2023, 12, 31]]},
         "container-title": "Ukraine continues strikes on Russian city of Belgorod",
         "publisher": "World Socialist Web Site", "language": "en",
         "note": "Translated from Russian; Role: Russian ambassador to the UN; Quoted in “Ukraine continues strikes on Russian city of Belgorod”, "
-                "World Socialist Web Site, 2024-01-07; Date as given: last Sunday; quotedb: /quotes/quotes/19",
+                f"World Socialist Web Site, 2024-01-07; Date as given: last Sunday; quotedb: /quote/{lasting}",
     }]
     assert len(client.json("/quotes/search.csljson?q=Kirby")) == 3
+
+
+def test_a_lasting_link_leads_to_its_quote_in_every_format(client, seed_conn):
+    quotes = seed_conn.execute("select id, stable_id from quotes").fetchall()
+    assert len({lasting for _, lasting in quotes}) == len(quotes) == 24
+    for quote_id, lasting in quotes:
+        assert re.fullmatch(r"[0-9a-f]{32}", lasting)
+        response = client.get(f"/quote/{lasting}")
+        assert response.status_code == 302 and response.headers["location"] == f"/quotes/quotes/{quote_id}"
+    quote_id, lasting = quotes[18]
+    for asked, location in [
+        (f"/quote/{lasting}.json?_shape=array", f"/quotes/quotes/{quote_id}.json?_shape=array"),
+        (f"/quote/{lasting.upper()}.citation", f"/quotes/quotes/{quote_id}.citation"),
+        (f"/quote/{lasting}.csljson?appearance=19", f"/quotes/quotes/{quote_id}.csljson?appearance=19"),
+    ]:
+        response = client.get(asked)
+        assert response.status_code == 302 and response.headers["location"] == location, asked
+    (row,) = client.json(f"/quotes/quotes/{quote_id}.json?_shape=array")
+    assert row["stable_id"] == lasting
+    # the quote page and its citation give the lasting link
+    page = client.get(f"/quotes/quotes/{quote_id}").text
+    assert f'Lasting link: <a href="/quote/{lasting}">/quote/{lasting}</a>' in page
+    assert json.loads(page.split('<script type="application/ld+json">')[1].split("</script>")[0])["@id"] == f"/quote/{lasting}"
+    assert client.get(f"/quotes/quotes/{quote_id}.citation").text.endswith(f"> quotedb: /quote/{lasting}\n")
+    # a stable id no quote has: a 404 that says why; anything else is no stable id
+    missing = client.get("/quote/" + "0" * 32)
+    assert missing.status_code == 404 and "may have been corrected" in missing.text
+    for other in ["0" * 31, "0" * 33, "g" * 32, lasting + ".csv"]:
+        assert client.get(f"/quote/{other}").status_code == 404, other
 
 
 def test_citation_formats_are_offered_only_for_quotes(client):
@@ -286,11 +321,11 @@ def test_quote_page_has_quotation_json_ld(client):
     assert (data["inLanguage"], data["translationOfWork"]) == ("en", {"@type": "Quotation", "inLanguage": "ru"})
 
 
-def test_atom_feed_of_newest_quotes(client):
+def test_atom_feed_of_newest_quotes(client, seed_conn):
     response = client.get("/quotes/newest_quotes.atom")
     assert response.status_code == 200 and "xml" in response.headers["content-type"]
     assert response.text.count("<entry>") == 24
-    assert "<id>quotedb:quote:24</id>" in response.text
+    assert f"<id>quotedb:quote:{stable_id(seed_conn, 24)}</id>" in response.text
 
 
 def test_whole_database_downloads(client, seed_db):
@@ -311,15 +346,16 @@ def test_site_is_read_only_with_public_settings(client):
 
 
 def test_every_api_example_in_the_readme_works(client):
-    import re
-
     from conftest import ROOT
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    paths = re.findall(r"curl (?:-O )?'http://127\.0\.0\.1:8001(/[^']*)'", readme)
-    assert len(paths) >= 8
-    for path in paths:
+    examples = re.findall(r"curl (-O |-L )?'http://127\.0\.0\.1:8001(/[^']*)'", readme)
+    assert len(examples) >= 8
+    for option, path in examples:
         response = client.get(path)
+        if option == "-L ":  # curl follows the redirect
+            assert response.status_code == 302, path
+            response = client.get(response.headers["location"])
         assert response.status_code == 200, path
         if ".json" in path and "_shape=array" in path:
             assert response.json(), f"{path} returned no rows"
@@ -651,10 +687,11 @@ def test_feeds_have_absolute_links_from_site_url_never_the_host_header(public_si
     assert root.find(f"{atom}link[@rel='self']").get("href") == "https://quotes.example.org" + path
 
 
-def test_feeds_without_a_site_url_give_paths_and_ids_of_their_own(client):
+def test_feeds_without_a_site_url_give_paths_and_ids_of_their_own(client, seed_conn):
     root, atom, entries = atom_entries(client.get("/speaker/john-kirby.atom").text)
-    assert [entry.find(f"{atom}id").text for entry in entries] == ["quotedb:quote:24", "quotedb:quote:23", "quotedb:quote:22"]
-    assert entries[0].find(f"{atom}link[@rel='alternate']").get("href") == "/quotes/quotes/24"
+    assert [entry.find(f"{atom}id").text for entry in entries] == [
+        f"quotedb:quote:{stable_id(seed_conn, i)}" for i in (24, 23, 22)]
+    assert entries[0].find(f"{atom}link[@rel='alternate']").get("href") == f"/quote/{stable_id(seed_conn, 24)}"
     root, atom, _ = atom_entries(client.get("/search.atom?q=%21%21%21+Kirby").text)
     assert root.find(f"{atom}id").text == "quotedb:feed:/search.atom?q=%21%21%21+Kirby"  # encoded once
 
