@@ -283,7 +283,7 @@ def test_a_search_s_facets_are_counted_with_its_page_not_after_its_count(large, 
     assert data["facet_results"]["kind"]["counted_rows"] == FACET_ROWS < matches
     seen = [sql for sql, _ in recorded]
     count = next(i for i, sql in enumerate(seen) if sql.startswith("select count(*) from quotes where id in"))
-    page = next(i for i, sql in enumerate(seen) if sql.startswith("select id, text"))
+    page = next(i for i, sql in enumerate(seen) if sql.startswith("select id, stable_id, text"))
     windows = [i for i, sql in enumerate(seen) if sql.startswith("with matched as materialized (select quotes.")]
     assert len(windows) == 1 and windows[0] < page < count, seen
 
