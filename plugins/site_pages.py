@@ -15,13 +15,13 @@ import json
 import re
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import quote as url_quote, urlencode
+from urllib.parse import parse_qsl, quote as url_quote, urlencode
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 from datasette import hookimpl
 from datasette.version import __version__ as datasette_version
 from datasette.database import QueryInterrupted
-from datasette.utils.asgi import NotFound, Response
+from datasette.utils.asgi import BadRequest, NotFound, Response
 from markupsafe import Markup, escape
 
 STATIC = Path(__file__).parent / "static"
@@ -304,18 +304,32 @@ def stable_path(quote) -> str:
 
 
 async def quote_by_stable_id(datasette, request):
-    """/quote/<stable_id>[.json|.citation|.csljson] -> the quote's page in this build
-    (the same format and query string), found by the stable id alone."""
+    """/quote/<stable_id>[.json|.citation|.csljson] -> the quote's page in this build, in
+    that format, with the query string; found by its own stable id or one of its other
+    wordings' (`linked_stable_ids`). `?article=ID` names one report of it, by its
+    article, as `?appearance=` does by a report id, which a later build may change."""
     stable_id = request.url_vars["stable_id"].lower()
     db = await quotes_database(datasette)
-    found = (await db.execute("select id from quotes where stable_id = ?", [stable_id])).first()
+    found = (await db.execute(
+        "select id from quotes where stable_id = :stable_id "
+        "union all select quote_id from linked_stable_ids where stable_id = :stable_id", {"stable_id": stable_id}
+    )).first()
     if found is None:
         raise NotFound(f"No quote has the stable id {stable_id} in this build: its words or speaker may "
-                       "have been corrected since the link was made, or it was linked to another quote "
-                       "as a variant. Search for its words.")
-    format = request.url_vars.get("format") or ""
-    query = f"?{request.query_string}" if request.query_string else ""
-    return Response.redirect(datasette.urls.row(db.name, "quotes", found[0], format=format or None) + query)
+                       "have been corrected since the link was made, or its record removed. Search for its words.")
+    args = [(name, value) for name, value in parse_qsl(request.query_string, keep_blank_values=True)
+            if name != "article"]
+    if "appearance" in request.args:
+        raise BadRequest("A lasting link names a report by its article (?article=ID): "
+                         "?appearance= takes a report's id, which a later build may give another report")
+    if "article" in request.args:
+        report = (await db.execute("select id from appearances where quote_id = ? and article_id = ?",
+                                   [found[0], request.args["article"]])).first()
+        if report is None:
+            raise NotFound(f"Article {request.args['article']!r} did not report this quote")
+        args.append(("appearance", str(report[0])))
+    page = datasette.urls.row(db.name, "quotes", found[0], format=request.url_vars.get("format"))
+    return Response.redirect(page + ("?" + urlencode(args) if args else ""))
 
 
 # --- Feeds ------------------------------------------------------------------------

@@ -100,6 +100,12 @@ CREATE TABLE quotes (
     first_article_id TEXT NOT NULL REFERENCES articles(id),
     first_outlet_id INTEGER NOT NULL REFERENCES outlets(id)
 );
+-- The stable ids of a quote's other wordings, joined to it by same_as (its own
+-- stable_id is the smallest of its wordings'): each leads to the quote.
+CREATE TABLE linked_stable_ids (
+    stable_id TEXT PRIMARY KEY,
+    quote_id INTEGER NOT NULL REFERENCES quotes(id)
+);
 -- One row per report of a quote: each article that carried it, as that article gives it.
 CREATE TABLE appearances (
     id INTEGER PRIMARY KEY,
@@ -237,7 +243,9 @@ INDEXES = {
 
 # A quote's stable id: its group key in the stage, in hex, a 16-byte hash of its speaker
 # and its words as reports are matched (quotedb/reports.py), one a quote: a quote keeps
-# it when others are added before it, and when other reports of it are added.
+# it when others are added before it, and when other reports of the same words are.
+# Reports of other words linked with same_as join their keys to the quote's, which
+# becomes the smallest of them; the others are kept in linked_stable_ids.
 STABLE_ID = "lower(hex(g.group_key))"
 
 QUOTES_FROM_STAGE = f"""
@@ -257,6 +265,11 @@ JOIN stage.reports AS r ON r.n = g.first_n
 JOIN outlets ON outlets.name = r.outlet
 LEFT JOIN venues ON venues.name = g.venue
 ORDER BY g.id
+"""
+
+LINKED_STABLE_IDS_FROM_STAGE = """
+INSERT INTO linked_stable_ids
+SELECT lower(hex(m.key)), g.id FROM stage.merged_keys AS m JOIN stage.grouped AS g ON g.group_key = m.root ORDER BY 1
 """
 
 APPEARANCES_FROM_STAGE = """
@@ -354,6 +367,7 @@ def _write_tables(db, speakers, quotes: int, index_here: bool):
             "a.record_file FROM stage.articles AS a JOIN outlets ON outlets.name = a.outlet ORDER BY a.n"
         )
         db.execute(QUOTES_FROM_STAGE)
+        db.execute(LINKED_STABLE_IDS_FROM_STAGE)
         db.execute(APPEARANCES_FROM_STAGE)
         db.execute("INSERT INTO speakers_fts (speakers_fts) VALUES ('rebuild')")
     for table, indexes in INDEXES.items():

@@ -39,6 +39,8 @@ CREATE TABLE stage.reports (
     language, translated_from, original_text, notes, spelled_as, role, outlet, published,
     record_file, same_as_article, same_as_starts
 );
+-- The key of each group of reports joined to another by same_as, and the key it now has.
+CREATE TABLE stage.merged_keys (key BLOB PRIMARY KEY, root BLOB NOT NULL);
 """
 
 # One row per quote, in id order: ids follow the date said, then the first appearance.
@@ -232,12 +234,13 @@ class Stage:
                     f"names a quote by {other_speaker!r}, not {speaker!r}: a variant has the same speaker",
                 )
                 continue
-            linking, named = root(group_key), root(other_key)
-            if linking != named:  # the quote named keeps its key, and so its stable id (quotedb/database.py)
-                parent[linking] = named
+            a, b = root(group_key), root(other_key)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+        # Every key in `parent` is a group's no longer: its stable id leads to the quote it joined.
+        self.conn.executemany("INSERT INTO stage.merged_keys VALUES (?, ?)", [(key, root(key)) for key in parent])
         for key in parent:
-            if root(key) != key:
-                self.conn.execute("UPDATE stage.reports SET group_key = ? WHERE group_key = ?", [root(key), key])
+            self.conn.execute("UPDATE stage.reports SET group_key = ? WHERE group_key = ?", [root(key), key])
         # Linked, two reports of one article may have become one quote: a quote is recorded once per article.
         for key in sorted({root(key) for key in parent}):
             seen = {}

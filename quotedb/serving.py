@@ -40,12 +40,15 @@ def check_database(db_path):
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
             tables = {name for (name,) in conn.execute("select name from sqlite_master where type = 'table'")}
+            quote_columns = {row[1] for row in conn.execute("pragma table_info(quotes)")}
         finally:
             conn.close()
     except sqlite3.Error as error:
         raise ValueError(str(error)) from None
     if "quotes" not in tables:
         raise ValueError("not a quotedb database (it has no quotes table); build one with build_db.py")
+    if "stable_id" not in quote_columns or "linked_stable_ids" not in tables:
+        raise ValueError("built by an earlier quotedb, before stable ids: build it again with build_db.py")
 
 
 def file_identity(db_path) -> list:

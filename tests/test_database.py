@@ -515,3 +515,12 @@ def test_the_same_problem_on_two_quotes_of_a_line_is_said_twice(tmp_path):
         database.build_database(RecordsReader(records), tmp_path / "quotes.db")
     assert [str(p) for p in invalid.value.problems] == [
         f"{records}/a.jsonl:1: same_as.article: no article with id 'missing' holds quotes"] * 2
+
+
+def test_stable_ids_stay_what_they_were(seed_conn):
+    """Lasting links hold stable ids: a change to how reports are matched (normalize_text)
+    or hashed would change every one of them, and breaks every link made before. It must
+    be seen here first."""
+    assert seed_conn.execute("select id, stable_id from quotes where text like 'In order to increase%'").fetchall() == [
+        (19, "7c66124e194d9e98a5abadc1470aaded")]
+    assert seed_conn.execute("select stable_id from quotes where id = 1").fetchone() == ("b359f5c882e923619861d2646a4a956f",)

@@ -562,7 +562,8 @@ quotes:
 """
 
 
-# A variant of OTHER whose own words would give the smaller key: OTHER still keeps its own.
+# A variant of OTHER whose own words give the smaller key: the quote's stable id becomes
+# that one, and OTHER's still leads to it.
 OTHER_VARIANT = """\
 article:
   title: Authorities respond, in full
@@ -579,32 +580,60 @@ quotes:
 """
 
 
-def test_a_stable_id_stays_with_its_quote_when_others_are_added_before_it(tmp_path):
+# OTHER's words again, naming OTHER_VARIANT: the same quote, linked from both sides.
+OTHER_BACK = """\
+article:
+  title: Authorities respond again
+  outlet: First Wire
+  published: 2024-01-10
+quotes:
+  - speaker: russian-authorities
+    said: 2024-01-07
+    kind: paraphrase
+    text: the strikes would be answered
+    same_as:
+      article: 2024-01-09-in-full
+      starts: the strikes would be answered in kind
+"""
+
+
+def test_a_stable_id_leads_to_its_quote_when_others_are_added_before_it(tmp_path):
     """Build, then build again with a quote said earlier, other reports of the quotes and
     variants of them: ids move, and each stable id still leads to the same speaker and words."""
     first_files = {"2024/2024-01-02-first.yml": FIRST, "2024/2024-01-08-other.yml": OTHER}
     result, before = build(tmp_path / "before", first_files)
     assert result.returncode == 0, result.stderr
-    result, after = build(tmp_path / "after", {
-        **first_files, "2024/2024-01-03-archive.yml": SAID_EARLIER,
-        "2024/2024-01-05-second.yml": SECOND, "2024/2024-01-05-second-again.yml": FOURTH,
-        "2024/2024-01-09-in-full.yml": OTHER_VARIANT,
-    })
+    added = {"2024/2024-01-03-archive.yml": SAID_EARLIER, "2024/2024-01-05-second.yml": SECOND,
+             "2024/2024-01-05-second-again.yml": FOURTH, "2024/2024-01-09-in-full.yml": OTHER_VARIANT,
+             "2024/2024-01-10-back.yml": OTHER_BACK}
+    result, after = build(tmp_path / "after", {**first_files, **added})
     assert result.returncode == 0, result.stderr
-    read = "select stable_id, id, speaker_id, text, reports from quotes order by id"
+    read = "select stable_id, id, speaker_id, text from quotes order by id"
     old = {row[0]: row[1:] for row in sqlite3.connect(before).execute(read)}
     new = {row[0]: row[1:] for row in sqlite3.connect(after).execute(read)}
     assert [row[0] for row in old.values()] == [1, 2] and len(new) == 3
+    linked = dict(sqlite3.connect(after).execute("select stable_id, quote_id from linked_stable_ids"))
     site = SiteClient(after)
     try:
-        for stable_id, (old_id, speaker, text, reports) in old.items():
-            new_id = new[stable_id][0]
-            assert new_id == old_id + 1  # moved by the quote said earlier
+        for stable_id, (old_id, speaker, text) in old.items():
             response = site.get(f"/quote/{stable_id}")
-            assert response.status_code == 302 and response.headers["location"] == f"/quotes/quotes/{new_id}"
-            (row,) = site.json(f"/quotes/quotes/{new_id}.json?_shape=array")
-            assert (row["speaker_id"], row["text"]) == (speaker, text)
-        # the quotes that gained reports, variants linked with same_as among them, kept their stable ids
-        assert sorted(reports for _, _, _, reports in new.values()) == [1, 2, 3]
+            assert response.status_code == 302 and response.headers["location"] == f"/quotes/quotes/{old_id + 1}"
+            (row,) = site.json(f"/quotes/quotes/{old_id + 1}.json?_shape=array")
+            assert (row["speaker_id"], row["text"]) == (speaker, text)  # moved by the quote said earlier
+            if stable_id in new:
+                assert new[stable_id][0] == old_id + 1
+            else:  # OTHER's quote has OTHER_VARIANT's smaller key now; OTHER's is one of its wordings'
+                assert text == "the strikes would be answered"
+                assert linked[stable_id] == old_id + 1 and row["stable_id"] < stable_id
+        assert len(linked) == 2 and len(set(old) & set(new)) == 1  # FOURTH's joined FIRST's; OTHER's OTHER_VARIANT's
+        for stable_id, quote_id in linked.items():  # every wording's stable id leads to its quote
+            assert site.get(f"/quote/{stable_id}").headers["location"] == f"/quotes/quotes/{quote_id}"
     finally:
         site.close()
+    # Which key a quote keeps does not depend on where its files are: here its two links
+    # are read in the other order
+    moved_files = {("2024/" if "back" in name else "elsewhere/") + name.split("/")[1]: text for name, text in added.items()}
+    result, moved = build(tmp_path / "moved", {**first_files, **moved_files})
+    assert result.returncode == 0, result.stderr
+    for table in ("select stable_id, id from quotes", "select stable_id, quote_id from linked_stable_ids"):
+        assert sorted(sqlite3.connect(moved).execute(table)) == sorted(sqlite3.connect(after).execute(table))

@@ -167,6 +167,7 @@ def _serve(*arguments):
     ("broken.db", b"not a database\n", "file is not a database"),
     ("empty.db", b"", "not a quotedb database"),
     ("odd%41.db", "seed", "Datasette cannot open a path holding %, # or ?"),
+    ("older.db", "older", "built by an earlier quotedb, before stable ids: build it again"),
 ])
 def test_a_database_that_cannot_be_served_is_refused_and_left_as_it_was(seed_db, tmp_path, name, content, problem):
     path = tmp_path / name
@@ -174,6 +175,12 @@ def test_a_database_that_cannot_be_served_is_refused_and_left_as_it_was(seed_db,
         path.mkdir()
     elif content == "seed":
         path.write_bytes(seed_db.read_bytes())
+    elif content == "older":  # as a build before stable ids left it, without their table
+        path.write_bytes(seed_db.read_bytes())
+        with sqlite3.connect(path) as conn:
+            conn.execute("drop table linked_stable_ids")
+        conn.close()
+        content = path.read_bytes()
     elif content is not None:
         path.write_bytes(content)
     before = sorted(tmp_path.iterdir())

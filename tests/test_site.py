@@ -271,13 +271,21 @@ def test_a_lasting_link_leads_to_its_quote_in_every_format(client, seed_conn):
         response = client.get(f"/quote/{lasting}")
         assert response.status_code == 302 and response.headers["location"] == f"/quotes/quotes/{quote_id}"
     quote_id, lasting = quotes[18]
+    ((report_id, article),) = seed_conn.execute("select id, article_id from appearances where quote_id = ?", [quote_id])
+    assert article == "2024-01-07-wsws-belgorod-strikes"
     for asked, location in [
         (f"/quote/{lasting}.json?_shape=array", f"/quotes/quotes/{quote_id}.json?_shape=array"),
         (f"/quote/{lasting.upper()}.citation", f"/quotes/quotes/{quote_id}.citation"),
-        (f"/quote/{lasting}.csljson?appearance=19", f"/quotes/quotes/{quote_id}.csljson?appearance=19"),
+        # one report of it, by its article (report ids may move): as ?appearance= on its page
+        (f"/quote/{lasting}.csljson?article=2024-01-07-wsws-belgorod-strikes&_x=%26",
+         f"/quotes/quotes/{quote_id}.csljson?_x=%26&appearance={report_id}"),
     ]:
         response = client.get(asked)
         assert response.status_code == 302 and response.headers["location"] == location, asked
+    refused = client.get(f"/quote/{lasting}.citation?appearance={report_id}")
+    assert refused.status_code == 400 and "?article=" in refused.text
+    unreported = client.get(f"/quote/{lasting}.citation?article=2024-01-08-elsewhere")
+    assert unreported.status_code == 404 and "did not report this quote" in unreported.text
     (row,) = client.json(f"/quotes/quotes/{quote_id}.json?_shape=array")
     assert row["stable_id"] == lasting
     # the quote page and its citation give the lasting link
@@ -527,7 +535,7 @@ def test_home_page_links_lead_where_they_say(client):
     assert '<a href="/quotes/quotes?year__isnull=1">Year unknown</a> <span class="count">16</span>' in html
     assert client.json("/quotes/quotes.json?year__isnull=1&_size=0")["filtered_table_rows_count"] == 16
     assert client.get("/quotes/most_quoted").status_code == 200
-    assert client.json("/.json")["quotes"]["tables_count"] == 6  # the index's JSON is Datasette's own
+    assert client.json("/.json")["quotes"]["tables_count"] == 7  # the index's JSON is Datasette's own
     assert 'href="/speakers?sort=quotes">Everyone, by number of quotes</a>' in html
 
 
