@@ -267,9 +267,11 @@ LEFT JOIN venues ON venues.name = g.venue
 ORDER BY g.id
 """
 
+# Run once quotes.stable_id is indexed: one look-up a linked wording.
 LINKED_STABLE_IDS_FROM_STAGE = """
 INSERT INTO linked_stable_ids
-SELECT lower(hex(m.key)), g.id FROM stage.merged_keys AS m JOIN stage.grouped AS g ON g.group_key = m.root ORDER BY 1
+SELECT lower(hex(m.key)), quotes.id FROM stage.merged_keys AS m JOIN quotes ON quotes.stable_id = lower(hex(m.root))
+ORDER BY 1
 """
 
 APPEARANCES_FROM_STAGE = """
@@ -367,13 +369,14 @@ def _write_tables(db, speakers, quotes: int, index_here: bool):
             "a.record_file FROM stage.articles AS a JOIN outlets ON outlets.name = a.outlet ORDER BY a.n"
         )
         db.execute(QUOTES_FROM_STAGE)
-        db.execute(LINKED_STABLE_IDS_FROM_STAGE)
         db.execute(APPEARANCES_FROM_STAGE)
         db.execute("INSERT INTO speakers_fts (speakers_fts) VALUES ('rebuild')")
     for table, indexes in INDEXES.items():
         for columns in indexes:
             db[table].create_index(list(columns), if_not_exists=True)
     db["quotes"].create_index(["stable_id"], unique=True, if_not_exists=True)  # /quote/<stable_id>
+    with db.conn:
+        db.execute(LINKED_STABLE_IDS_FROM_STAGE)
     with db.conn:
         if index_here:  # after the indexes: quote_search reads each quote's appearances
             db.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild')")
