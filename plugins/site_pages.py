@@ -317,11 +317,11 @@ async def quote_by_stable_id(datasette, request):
     if found is None:
         raise NotFound(f"No quote has the stable id {stable_id} in this build: its words or speaker may "
                        "have been corrected since the link was made, or its record removed. Search for its words.")
-    args = [(name, value) for name, value in parse_qsl(request.query_string, keep_blank_values=True)
-            if name != "article"]
     if "appearance" in request.args:
         raise BadRequest("A lasting link names a report by its article (?article=ID): "
                          "?appearance= takes a report's id, which a later build may give another report")
+    args = [(name, value) for name, value in parse_qsl(request.query_string, keep_blank_values=True)
+            if name != "article"]
     if "article" in request.args:
         report = (await db.execute("select id from appearances where quote_id = ? and article_id = ?",
                                    [found[0], request.args["article"]])).first()

@@ -286,6 +286,8 @@ def test_a_lasting_link_leads_to_its_quote_in_every_format(client, seed_conn):
     assert refused.status_code == 400 and "?article=" in refused.text
     unreported = client.get(f"/quote/{lasting}.citation?article=2024-01-08-elsewhere")
     assert unreported.status_code == 404 and "did not report this quote" in unreported.text
+    hostile = client.get(f"/quote/{lasting}?article={urlquote('<script>alert(1)</script>')}")
+    assert hostile.status_code == 404 and "&lt;script&gt;alert(1)" in hostile.text and "<script>alert" not in hostile.text
     (row,) = client.json(f"/quotes/quotes/{quote_id}.json?_shape=array")
     assert row["stable_id"] == lasting
     # the quote page and its citation give the lasting link
