@@ -305,9 +305,14 @@ def stable_path(quote) -> str:
 
 async def quote_by_stable_id(datasette, request):
     """/quote/<stable_id>[.json|.citation|.csljson] -> the quote's page in this build, in
-    that format, with the query string; found by its own stable id or one of its other
-    wordings' (`linked_stable_ids`). `?article=ID` names one report of it, by its
+    that format, with the query string; found by its own stable id (its first appearance's
+    wording's) or one of its other wordings' (`linked_stable_ids`). `?article=ID` names one report of it, by its
     article, as `?appearance=` does by a report id, which a later build may change."""
+    if "appearance" in request.args:
+        raise BadRequest("A lasting link names a report by its article (?article=ID): "
+                         "?appearance= takes a report's id, which a later build may give another report")
+    if len(request.args.getlist("article")) > 1:
+        raise BadRequest("?article= names one report: give it once")
     stable_id = request.url_vars["stable_id"].lower()
     db = await quotes_database(datasette)
     found = (await db.execute(
@@ -317,9 +322,6 @@ async def quote_by_stable_id(datasette, request):
     if found is None:
         raise NotFound(f"No quote has the stable id {stable_id} in this build: its words or speaker may "
                        "have been corrected since the link was made, or its record removed. Search for its words.")
-    if "appearance" in request.args:
-        raise BadRequest("A lasting link names a report by its article (?article=ID): "
-                         "?appearance= takes a report's id, which a later build may give another report")
     args = [(name, value) for name, value in parse_qsl(request.query_string, keep_blank_values=True)
             if name != "article"]
     if "article" in request.args:

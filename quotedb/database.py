@@ -101,7 +101,7 @@ CREATE TABLE quotes (
     first_outlet_id INTEGER NOT NULL REFERENCES outlets(id)
 );
 -- The stable ids of a quote's other wordings, joined to it by same_as (its own
--- stable_id is the smallest of its wordings'): each leads to the quote.
+-- stable_id is its first appearance's wording's): each leads to the quote.
 CREATE TABLE linked_stable_ids (
     stable_id TEXT PRIMARY KEY,
     quote_id INTEGER NOT NULL REFERENCES quotes(id)
@@ -239,14 +239,14 @@ INDEXES = {
     ],
     "appearances": [("quote_id",), ("article_id",), ("outlet_id", "quote_id"), ("reported_via_id",)],
     "articles": [("outlet_id",), ("published",)],
+    "linked_stable_ids": [("quote_id",)],  # a quote page counts the rows naming it
 }
 
-# A quote's stable id: its group key in the stage, in hex, a 16-byte hash of its speaker
-# and its words as reports are matched (quotedb/reports.py), one a quote: a quote keeps
-# it when others are added before it, and when other reports of the same words are.
-# Reports of other words linked with same_as join their keys to the quote's, which
-# becomes the smallest of them; the others are kept in linked_stable_ids.
-STABLE_ID = "lower(hex(g.group_key))"
+# A quote's stable id: the key in the stage of its first appearance's words, in hex, a
+# 16-byte hash of its speaker and its words as reports are matched (quotedb/reports.py):
+# a quote keeps it when others are added before it, and when other reports of the same
+# words are. The keys of its other wordings, linked with same_as, go in linked_stable_ids.
+STABLE_ID = "lower(hex(coalesce(own.key, g.group_key)))"
 
 QUOTES_FROM_STAGE = f"""
 INSERT INTO quotes
@@ -262,15 +262,24 @@ SELECT g.id, {STABLE_ID}, r.text, r.speaker, r.role, g.said,
     r.published, r.article_id, outlets.id
 FROM stage.grouped AS g
 JOIN stage.reports AS r ON r.n = g.first_n
+LEFT JOIN stage.merged_reports AS own ON own.n = g.first_n  -- its words' key, where linked to others
 JOIN outlets ON outlets.name = r.outlet
 LEFT JOIN venues ON venues.name = g.venue
 ORDER BY g.id
 """
 
-# Run once quotes.stable_id is indexed: one look-up a linked wording.
+# Every wording's key of each linked quote but its own stable id; run once quotes.stable_id
+# is indexed: a few look-ups a linked wording. (A key is a wording of one quote only.)
 LINKED_STABLE_IDS_FROM_STAGE = """
+WITH wordings (stable_id, root) AS (
+    SELECT lower(hex(key)), root FROM stage.merged_keys
+    UNION SELECT lower(hex(root)), root FROM stage.merged_keys
+), quote_of (root, quote_id) AS (
+    SELECT wordings.root, quotes.id FROM wordings JOIN quotes ON quotes.stable_id = wordings.stable_id
+)
 INSERT INTO linked_stable_ids
-SELECT lower(hex(m.key)), quotes.id FROM stage.merged_keys AS m JOIN quotes ON quotes.stable_id = lower(hex(m.root))
+SELECT wordings.stable_id, quote_of.quote_id FROM wordings JOIN quote_of ON quote_of.root = wordings.root
+WHERE wordings.stable_id NOT IN (SELECT stable_id FROM quotes WHERE id = quote_of.quote_id)
 ORDER BY 1
 """
 

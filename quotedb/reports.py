@@ -39,8 +39,10 @@ CREATE TABLE stage.reports (
     language, translated_from, original_text, notes, spelled_as, role, outlet, published,
     record_file, same_as_article, same_as_starts
 );
--- The key of each group of reports joined to another by same_as, and the key it now has.
+-- The key of each group of reports joined to another by same_as, and the key it now has;
+-- and each report of such a group, with its own key (its words' stable id).
 CREATE TABLE stage.merged_keys (key BLOB PRIMARY KEY, root BLOB NOT NULL);
+CREATE TABLE stage.merged_reports (n INTEGER PRIMARY KEY, key BLOB NOT NULL);
 """
 
 # One row per quote, in id order: ids follow the date said, then the first appearance.
@@ -240,6 +242,8 @@ class Stage:
         # Every key in `parent` is a group's no longer: its stable id leads to the quote it joined.
         self.conn.executemany("INSERT INTO stage.merged_keys VALUES (?, ?)", [(key, root(key)) for key in parent])
         for key in parent:
+            self.conn.execute("INSERT INTO stage.merged_reports SELECT n, group_key FROM stage.reports "
+                              "WHERE group_key = ?", [key])
             self.conn.execute("UPDATE stage.reports SET group_key = ? WHERE group_key = ?", [root(key), key])
         # Linked, two reports of one article may have become one quote: a quote is recorded once per article.
         for key in sorted({root(key) for key in parent}):

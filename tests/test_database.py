@@ -50,6 +50,7 @@ def test_tables_views_and_indexes(memory_db):
         assert (column,) in indexed
     assert ("speaker_id", "kind", "venue_id", "year", "month", "language", "outlets") in indexed
     assert [index.unique for index in quotes.indexes if index.columns == ["stable_id"]] == [1]  # /quote/<stable_id>
+    assert ("quote_id",) in {tuple(index.columns) for index in memory_db["linked_stable_ids"].indexes}
     assert ("quote_id",) in {tuple(index.columns) for index in memory_db["appearances"].indexes}
     assert memory_db.execute("SELECT count(*) FROM quotes").fetchone() == memory_db.execute(
         "SELECT count(*) FROM appearances WHERE first").fetchone() == (24,)

@@ -562,8 +562,7 @@ quotes:
 """
 
 
-# A variant of OTHER whose own words give the smaller key: the quote's stable id becomes
-# that one, and OTHER's still leads to it.
+# A variant of OTHER, published after it: OTHER stays the first appearance.
 OTHER_VARIANT = """\
 article:
   title: Authorities respond, in full
@@ -578,7 +577,6 @@ quotes:
       article: 2024-01-08-other
       starts: the strikes
 """
-
 
 # OTHER's words again, naming OTHER_VARIANT: the same quote, linked from both sides.
 OTHER_BACK = """\
@@ -596,16 +594,37 @@ quotes:
       starts: the strikes would be answered in kind
 """
 
+# Other words for FIRST's quote, published before it: the quote's first appearance now.
+EARLIER_WORDING = """\
+article:
+  title: First word from the Council
+  outlet: Third Post
+  published: 2024-01-01
+quotes:
+  - speaker: vassily-nebenzia
+    said: 2023-12-31
+    kind: full
+    text: "To increase the casualties they used cluster munitions"
+    same_as:
+      article: 2024-01-02-first
+      starts: In order to increase
+"""
 
-def test_a_stable_id_leads_to_its_quote_when_others_are_added_before_it(tmp_path):
-    """Build, then build again with a quote said earlier, other reports of the quotes and
-    variants of them: ids move, and each stable id still leads to the same speaker and words."""
+
+def unlinked(record):
+    return record.split("    same_as:")[0]
+
+
+def test_a_stable_id_leads_to_its_words_when_quotes_and_wordings_are_added_or_unlinked(tmp_path):
+    """Build; build again with a quote said earlier, other reports of the quotes and
+    wordings linked to them: ids move, and each stable id still leads to a quote with its
+    words. Then unlink the wordings: each quote's stable id leads to the words it showed."""
     first_files = {"2024/2024-01-02-first.yml": FIRST, "2024/2024-01-08-other.yml": OTHER}
     result, before = build(tmp_path / "before", first_files)
     assert result.returncode == 0, result.stderr
     added = {"2024/2024-01-03-archive.yml": SAID_EARLIER, "2024/2024-01-05-second.yml": SECOND,
              "2024/2024-01-05-second-again.yml": FOURTH, "2024/2024-01-09-in-full.yml": OTHER_VARIANT,
-             "2024/2024-01-10-back.yml": OTHER_BACK}
+             "2024/2024-01-10-back.yml": OTHER_BACK, "2024/2024-01-01-first-word.yml": EARLIER_WORDING}
     result, after = build(tmp_path / "after", {**first_files, **added})
     assert result.returncode == 0, result.stderr
     read = "select stable_id, id, speaker_id, text from quotes order by id"
@@ -613,19 +632,19 @@ def test_a_stable_id_leads_to_its_quote_when_others_are_added_before_it(tmp_path
     new = {row[0]: row[1:] for row in sqlite3.connect(after).execute(read)}
     assert [row[0] for row in old.values()] == [1, 2] and len(new) == 3
     linked = dict(sqlite3.connect(after).execute("select stable_id, quote_id from linked_stable_ids"))
+    assert len(linked) == 3  # FIRST's and FOURTH's (its quote shows EARLIER_WORDING's words now), OTHER_VARIANT's
     site = SiteClient(after)
     try:
         for stable_id, (old_id, speaker, text) in old.items():
             response = site.get(f"/quote/{stable_id}")
             assert response.status_code == 302 and response.headers["location"] == f"/quotes/quotes/{old_id + 1}"
-            (row,) = site.json(f"/quotes/quotes/{old_id + 1}.json?_shape=array")
-            assert (row["speaker_id"], row["text"]) == (speaker, text)  # moved by the quote said earlier
-            if stable_id in new:
-                assert new[stable_id][0] == old_id + 1
-            else:  # OTHER's quote has OTHER_VARIANT's smaller key now; OTHER's is one of its wordings'
-                assert text == "the strikes would be answered"
-                assert linked[stable_id] == old_id + 1 and row["stable_id"] < stable_id
-        assert len(linked) == 2 and len(set(old) & set(new)) == 1  # FOURTH's joined FIRST's; OTHER's OTHER_VARIANT's
+            (row,) = site.json(f"/quotes/quotes/{old_id + 1}.json?_shape=array")  # moved by the quote said earlier
+            reports = site.json(f"/quotes/appearance_details.json?quote_id={row['id']}&_shape=array")
+            assert row["speaker_id"] == speaker and text in [report["text"] for report in reports]
+            if stable_id in new:  # OTHER's: still its first appearance
+                assert row["text"] == text
+            else:  # FIRST's: EARLIER_WORDING is the first appearance, and gives the quote its stable id
+                assert linked[stable_id] == row["id"] and row["text"] == "To increase the casualties they used cluster munitions"
         for stable_id, quote_id in linked.items():  # every wording's stable id leads to its quote
             assert site.get(f"/quote/{stable_id}").headers["location"] == f"/quotes/quotes/{quote_id}"
     finally:
@@ -637,3 +656,15 @@ def test_a_stable_id_leads_to_its_quote_when_others_are_added_before_it(tmp_path
     assert result.returncode == 0, result.stderr
     for table in ("select stable_id, id from quotes", "select stable_id, quote_id from linked_stable_ids"):
         assert sorted(sqlite3.connect(moved).execute(table)) == sorted(sqlite3.connect(after).execute(table))
+    # Unlinked, each wording is a quote of its own, and each stable id given out (the
+    # quote's own) leads to the words the quote showed
+    result, apart = build(tmp_path / "apart", {**first_files, **{name: unlinked(text) for name, text in added.items()}})
+    assert result.returncode == 0, result.stderr
+    site = SiteClient(apart)
+    try:
+        for stable_id, (_, speaker, text) in new.items():
+            location = site.get(f"/quote/{stable_id}").headers["location"]
+            (row,) = site.json(f"{location}.json?_shape=array")
+            assert (row["speaker_id"], row["text"]) == (speaker, text)
+    finally:
+        site.close()

@@ -282,8 +282,10 @@ def test_a_lasting_link_leads_to_its_quote_in_every_format(client, seed_conn):
     ]:
         response = client.get(asked)
         assert response.status_code == 302 and response.headers["location"] == location, asked
-    refused = client.get(f"/quote/{lasting}.citation?appearance={report_id}")
-    assert refused.status_code == 400 and "?article=" in refused.text
+    for refused in [f"/quote/{lasting}.citation?appearance={report_id}", f"/quote/{'0' * 32}?appearance=1",
+                    f"/quote/{lasting}?article={article}&article={article}"]:
+        response = client.get(refused)
+        assert response.status_code == 400 and "?article=" in response.text, refused
     unreported = client.get(f"/quote/{lasting}.citation?article=2024-01-08-elsewhere")
     assert unreported.status_code == 404 and "did not report this quote" in unreported.text
     hostile = client.get(f"/quote/{lasting}?article={urlquote('<script>alert(1)</script>')}")
