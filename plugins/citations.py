@@ -119,10 +119,12 @@ def _date_parts(value):
     return {"date-parts": [[int(part) for part in value.split("-")]]} if value else None
 
 
-def csl_item(quote, site_url="", language_name=str) -> dict:
+def csl_item(quote, site_url="", language_name=str, report=False) -> dict:
+    """`report`: the item cites one report of the quote (?appearance=), which gets an id
+    of its own, so that a reference manager does not take it for the first appearance."""
     spoken = translated_from(quote)
     item = {
-        "id": f"quotedb-{quote['stable_id']}",
+        "id": f"quotedb-{quote['stable_id']}" + (f"-{quote['article_id']}" if report else ""),
         "type": "speech",
         "title": quote["text"],
         "author": [{"literal": quote["speaker"]}],
@@ -181,8 +183,9 @@ async def render_markdown(datasette, columns, rows, request, database, table, qu
 async def render_csl_json(datasette, columns, rows, request, database, table, query_name):
     if not _can_render(table, query_name, columns, database):
         _not_quotes()
-    quotes = await quote_details(datasette, database, _ids(columns, rows), _appearance(request))
-    items = [csl_item(q, _site_url(datasette), _language_name(datasette)) for q in quotes]
+    appearance = _appearance(request)
+    quotes = await quote_details(datasette, database, _ids(columns, rows), appearance)
+    items = [csl_item(q, _site_url(datasette), _language_name(datasette), appearance is not None) for q in quotes]
     return Response(
         json.dumps(items, ensure_ascii=False, indent=2),
         content_type="application/vnd.citationstyles.csl+json; charset=utf-8",

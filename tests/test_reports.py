@@ -173,6 +173,12 @@ def test_a_citation_cites_the_first_appearance_or_the_report_asked_for_and_no_ot
     (report,) = client.json("/quotes/appearances.json?outlet_id=1&_shape=array")  # First Wire
     asked = client.get(f"/quotes/quotes/1.citation?appearance={report['id']}").text
     assert "*First Wire*" in asked and "Third Post" not in asked
+    # in a reference manager, the report is an item of its own, not the first appearance again
+    (quote,) = client.json("/quotes/quotes.json?_shape=array")
+    (first_item,) = client.json("/quotes/quotes/1.csljson")
+    (report_item,) = client.json(f"/quotes/quotes/1.csljson?appearance={report['id']}")
+    assert first_item["id"] == f"quotedb-{quote['stable_id']}"
+    assert report_item["id"] == f"quotedb-{quote['stable_id']}-2024-01-02-first"
     assert "Vassily Nebenzia, Russian ambassador to the UN" in asked
     assert "In order to increase the number of casualties they used cluster munitions," in asked
     # a report of another quote, or of none, is not found; what is no id is refused: never
