@@ -305,9 +305,10 @@ def stable_path(quote) -> str:
 
 async def quote_by_stable_id(datasette, request):
     """/quote/<stable_id>[.json|.citation|.csljson] -> the quote's page in this build, in
-    that format, with the query string; found by its own stable id (its first appearance's
-    wording's) or one of its other wordings' (`linked_stable_ids`). `?article=ID` names one report of it, by its
-    article, as `?appearance=` does by a report id, which a later build may change."""
+    that format, with the query string; found by its own stable id (its first
+    appearance's words') or one of its other wordings' (`linked_stable_ids`).
+    `?article=ID` names one report of it by its article, as `?appearance=` does by a
+    report id, which a later build may give another report."""
     if "appearance" in request.args:
         raise BadRequest("A lasting link names a report by its article (?article=ID): "
                          "?appearance= takes a report's id, which a later build may give another report")
