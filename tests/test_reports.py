@@ -601,16 +601,10 @@ quotes:
 """
 
 # Other words for FIRST's quote, published before it: the quote's first appearance now.
-EARLIER_WORDING = """\
-article:
-  title: First word from the Council
-  outlet: Third Post
-  published: 2024-01-01
-quotes:
-  - speaker: vassily-nebenzia
-    said: 2023-12-31
-    kind: full
-    text: "To increase the casualties they used cluster munitions"
+EARLIER_WORDING = EARLIEST.replace(
+    '"in order to increase the number of casualties they used cluster munitions"',
+    '"To increase the casualties they used cluster munitions"',
+) + """\
     same_as:
       article: 2024-01-02-first
       starts: In order to increase
