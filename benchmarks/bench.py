@@ -257,6 +257,18 @@ def free_port() -> int:
 PLAIN_METADATA = {"databases": {"quotes": {"tables": {"quotes": {"fts_table": "quotes_fts", "fts_pk": "id"}}}}}
 
 
+def _why_not_served(database: Path) -> str:
+    """What `python -m quotedb serve` says of a file it refuses (its output is not kept)."""
+    sys.path.insert(0, str(ROOT))
+    from quotedb.serving import check_database
+
+    try:
+        check_database(database)
+    except ValueError as problem:
+        return f": cannot serve {database}: {problem}"
+    return ""
+
+
 class Server:
     """The site as `./run serve` runs it, on a free loopback port (`inspect=False`: without the
     inspect file, so Datasette counts every table on the first request); with `plain`,
@@ -296,7 +308,7 @@ class Server:
             except OSError:
                 time.sleep(0.05)
         self.stop()
-        raise SystemExit("the server did not start")
+        raise SystemExit(f"the server did not start{'' if plain else _why_not_served(database)}")
 
     def _sample_memory(self):
         while self._sampling:
