@@ -271,15 +271,16 @@ ORDER BY g.id
 # Every wording's key of each linked quote but its own stable id; run once quotes.stable_id
 # is indexed: a few look-ups a linked wording. (A key is a wording of one quote only.)
 LINKED_STABLE_IDS_FROM_STAGE = """
-WITH wordings (stable_id, root) AS (
-    SELECT lower(hex(key)), root FROM stage.merged_keys
-    UNION SELECT lower(hex(root)), root FROM stage.merged_keys
-), quote_of (root, quote_id) AS (
-    SELECT wordings.root, quotes.id FROM wordings JOIN quotes ON quotes.stable_id = wordings.stable_id
+WITH merged (key, root) AS (
+    SELECT own.key, r.group_key FROM stage.merged_reports AS own JOIN stage.reports AS r ON r.n = own.n
+), wordings (stable_id, root) AS (
+    SELECT lower(hex(key)), root FROM merged UNION SELECT lower(hex(root)), root FROM merged
+), quote_of (root, quote_id, own) AS (
+    SELECT wordings.root, quotes.id, quotes.stable_id FROM wordings JOIN quotes ON quotes.stable_id = wordings.stable_id
 )
 INSERT INTO linked_stable_ids
-SELECT wordings.stable_id, quote_of.quote_id FROM wordings JOIN quote_of ON quote_of.root = wordings.root
-WHERE wordings.stable_id NOT IN (SELECT stable_id FROM quotes WHERE id = quote_of.quote_id)
+SELECT wordings.stable_id, quote_of.quote_id FROM wordings JOIN quote_of USING (root)
+WHERE wordings.stable_id != quote_of.own
 ORDER BY 1
 """
 

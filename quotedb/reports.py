@@ -39,9 +39,8 @@ CREATE TABLE stage.reports (
     language, translated_from, original_text, notes, spelled_as, role, outlet, published,
     record_file, same_as_article, same_as_starts
 );
--- The key of each group of reports joined to another by same_as, and the key it now has;
--- and each report of such a group, with its own key (its words' stable id).
-CREATE TABLE stage.merged_keys (key BLOB PRIMARY KEY, root BLOB NOT NULL);
+-- Each report of a group joined to another by same_as, with the key it had (its words'
+-- stable id); its group_key is now the group's it joined.
 CREATE TABLE stage.merged_reports (n INTEGER PRIMARY KEY, key BLOB NOT NULL);
 """
 
@@ -240,7 +239,6 @@ class Stage:
             if a != b:
                 parent[max(a, b)] = min(a, b)
         # Every key in `parent` is a group's no longer: its stable id leads to the quote it joined.
-        self.conn.executemany("INSERT INTO stage.merged_keys VALUES (?, ?)", [(key, root(key)) for key in parent])
         for key in parent:
             self.conn.execute("INSERT INTO stage.merged_reports SELECT n, group_key FROM stage.reports "
                               "WHERE group_key = ?", [key])
