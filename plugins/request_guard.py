@@ -239,9 +239,12 @@ async def _refusal(datasette, scope, message):
     return b"text/plain; charset=utf-8", message.encode()
 
 
-async def _send(send, status, content_type, body, headers=()):
-    await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", content_type), *headers]})
+async def _send(send, status, headers, body=b""):
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+_PLAIN_TEXT = (b"content-type", b"text/plain; charset=utf-8")
 
 
 def _is_offset(value: str) -> bool:
@@ -267,19 +270,18 @@ def asgi_wrapper(datasette):
             problem = None
             host = dict(scope.get("headers") or []).get(b"host")
             if scope.get("type") == "http" and scope.get("method") not in ("GET", "HEAD"):
-                return await _send(send, 405, b"text/plain; charset=utf-8", b"This site is read-only: GET and HEAD only.",
-                                   [(b"allow", b"GET, HEAD")])
+                return await _send(send, 405, [_PLAIN_TEXT, (b"allow", b"GET, HEAD")],
+                                   b"This site is read-only: GET and HEAD only.")
             if scope.get("type") == "http" and host is not None and not _HOST.match(host):
-                return await _send(send, 400, b"text/plain; charset=utf-8", b"Bad request: the Host header is not a host name.")
+                return await _send(send, 400, [_PLAIN_TEXT], b"Bad request: the Host header is not a host name.")
             if scope.get("type") == "http" and scope.get("query_string"):
                 problem = await _problem(datasette, scope["path"], scope["query_string"].decode("utf-8", "replace"))
                 scope = _stream_in_large_pages(scope)
             if isinstance(problem, Redirect):
-                await send({"type": "http.response.start", "status": 302, "headers": [(b"location", problem.encode())]})
-                await send({"type": "http.response.body", "body": b""})
-                return
+                return await _send(send, 302, [(b"location", problem.encode())])
             if problem:
-                return await _send(send, 400, *await _refusal(datasette, scope, f"Bad request: {problem}."))
+                content_type, body = await _refusal(datasette, scope, f"Bad request: {problem}.")
+                return await _send(send, 400, [(b"content-type", content_type)], body)
             if scope.get("type") == "http" and _is_stream(scope):
                 return await _stopping_when_gone(app, scope, receive, send)
             await app(scope, receive, send)
