@@ -131,6 +131,7 @@ def prepare_jinja2_environment(env, datasette):
     env.filters["kind_for_people"] = kind_for_people
     env.filters["language_for_people"] = language_for_people
     env.filters["cut_at_word"] = cut_at_word
+    env.filters["stable_path"] = stable_path
     env.filters["in_facet_order"] = in_facet_order
     env.globals["facet_titles"] = FACET_TITLES
     # Globals, not page variables: Datasette renders its error pages with neither.
