@@ -314,6 +314,7 @@ def _read(path: Path, model: type[BaseModel], problems: list, context=None):
             Problem(str(path), 1, "", f"expected a mapping with keys {expected}, found a {found}")
         )
         return None, None
+    problems.extend(_prose_cut_by_comments(str(path), document))
     try:
         return model.model_validate(document.data, context=context), document
     except ValidationError as error:
@@ -365,10 +366,8 @@ def _load_article(path: Path, records_dir: Path, problems, warnings, context):
         if document is not None:  # read, but not valid: check what is
             quotes = len(_quotes_in(document.data))
             lines = [document.line_of(("quotes", i)) for i in range(quotes)]
-            problems.extend(_texts_cut_by_comments(str(path), document, quotes))
             problems.extend(_checks_of_valid_parts(document.data, path.stem, str(path), lines, warnings, document.line_of))
         return None
-    problems.extend(_texts_cut_by_comments(str(path), document, len(record.quotes)))
     return SourceArticle(
         id=path.stem,
         path=str(path),
@@ -381,19 +380,21 @@ def _load_article(path: Path, records_dir: Path, problems, warnings, context):
     )
 
 
-def _texts_cut_by_comments(path: str, document: YamlDocument, quotes: int):
-    """Unquoted words followed by a comment, which YAML leaves out of them: a quote cut
-    short would be published as if the source had said less (`text: We are #1` is "We
-    are"), so each is a problem, not a warning."""
-    for index in range(quotes):
-        for field in ("text", "original_text"):
-            commented = document.commented.get(("quotes", index, field))
-            if commented:
-                line, comment = commented
-                yield Problem(
-                    path, line, field,
-                    f"ends before {comment!r}, which YAML reads as a comment; put the text in quotes to keep it",
-                )
+# Prose, where a "#" may well be part of the words (`role: the party's #2`).
+_PROSE_FIELDS = {"text", "original_text", "role", "said_wording", "notes", "starts", "title", "description"}
+
+
+def _prose_cut_by_comments(path: str, document: YamlDocument):
+    """Unquoted prose followed by a comment, which YAML leaves out of it: a quote or a
+    title cut short would be published as if the source had said less (`text: We are #1`
+    is "We are"), so each is a problem, not a warning. A comment after a name, a date or
+    an id is fine."""
+    for where, (line, comment) in document.commented.items():
+        if where and where[-1] in _PROSE_FIELDS:
+            yield Problem(
+                path, line, _field_name(where),
+                f"ends before {comment!r}, which YAML reads as a comment; put the text in quotes to keep it",
+            )
 
 
 def _is_article_id(name: str) -> bool:

@@ -286,24 +286,39 @@ def test_a_file_name_that_is_no_article_id_is_refused(tmp_path):
     ])
 
 
-def test_a_comment_that_cuts_a_plain_text_short_is_refused(tmp_path):
-    """YAML would read `text: We are #1 in the world` as "We are": never published cut."""
+def test_a_comment_that_cuts_plain_prose_short_is_refused(tmp_path):
+    """YAML would read `text: We are #1 in the world` as "We are": never published cut,
+    nor a title, role, date wording, note or description; a comment after a name, a date
+    or an id is fine."""
     before = previous_database(tmp_path)
+    speakers = SPEAKERS.replace("    kind: group\n", "    kind: group  # an id-like value\n"
+                                "    description: Russia's #1 source\n")
     article = ARTICLE.replace(
         'text: "In order to increase the number of casualties they used cluster munitions,"',
         "text: We are #1 in the world",
     ).replace("spelled_as: Nabenzia", "spelled_as: Nabenzia  # a comment after a name is fine")
+    article = article.replace("title: A test article", "title: We are #1 again").replace(
+        "said: 2023-12-31", "said: 2023-12-31  # a comment after a date is fine\n    role: the party's #2\n"
+        "    said_wording: on 31 December #late")
     article += '  - speaker: russian-authorities\n    kind: full\n    text: "Quoted, so whole."  # fine too\n'
     article += ("  - speaker: russian-authorities\n    kind: full\n    translated_from: ru\n"
-                "    text: 'We are number one'\n    original_text: Мы номер #1\n")
-    write_records(tmp_path / "records", {"speakers.yml": SPEAKERS, "a.yml": article})
+                "    text: 'We are number one'\n    original_text: Мы номер #1\n    notes: see #4\n"
+                "    same_as:\n      article: b\n      starts: We are #1\n")
+    write_records(tmp_path / "records", {"speakers.yml": speakers, "a.yml": article})
     result = build(tmp_path)
+    cut = "which YAML reads as a comment; put the text in quotes to keep it"
     assert_failed_cleanly(result, tmp_path, before, [
-        "records/a.yml:10: text: ends before '#1 in the world', which YAML reads as a comment; "
-        "put the text in quotes to keep it",
-        "records/a.yml:18: original_text: ends before '#1', which YAML reads as a comment",
+        f"records/speakers.yml:9: description: ends before '#1 source', {cut}",
+        f"records/a.yml:2: article.title: ends before '#1 again', {cut}",
+        f"records/a.yml:9: role: ends before '#2', {cut}",
+        f"records/a.yml:10: said_wording: ends before '#late', {cut}",
+        f"records/a.yml:12: text: ends before '#1 in the world', {cut}",
+        f"records/a.yml:20: original_text: ends before '#1', {cut}",
+        f"records/a.yml:21: notes: ends before '#4', {cut}",
+        f"records/a.yml:24: same_as.starts: ends before '#1', {cut}",
     ])
-    assert len(result.stderr.splitlines()) == 3  # those problems, and the count: the other comments are fine
+    # those problems, the unknown article b and the count: the other comments are fine
+    assert len(result.stderr.splitlines()) == 10, result.stderr
 
 
 def test_raw_line_separators_keep_the_words_exactly(tmp_path):
