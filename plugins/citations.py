@@ -76,7 +76,8 @@ def translated_from(quote):
     return spoken if spoken and spoken != quote["language"] else None
 
 
-def markdown_citation(quote, site_url="", language_name=str) -> str:
+def markdown_citation(quote, site_url="", language_name=str, report=False) -> str:
+    """`report`: the quote as one report (?appearance=) prints it, linked to that report."""
     words = _md(quote["text"])
     marks = []
     if quote["kind"] != "paraphrase":
@@ -103,16 +104,18 @@ def markdown_citation(quote, site_url="", language_name=str) -> str:
         source += f", <{_md_url(quote['url'])}>"
     lines = [f"> {words}", ">", f"> — {', '.join(who)}. In {source}."]
     if site_url:
-        link = site_url + stable_path(quote)
+        link = site_url + stable_path(quote, report)
         # An absolute address is an autolink; a path alone (no site_url configured) is plain text.
         lines.append(f"> quotedb: <{link}>" if link.startswith(("https://", "http://")) else f"> quotedb: {link}")
     return "\n".join(lines)
 
 
-def stable_path(quote) -> str:
+def stable_path(quote, report=False) -> str:
     """A quote's lasting address from the site's root, as plugins/site_pages.py serves it
-    (/quote/<stable_id>): a citation leads to the same quote in a later build."""
-    return f"quote/{quote['stable_id']}"
+    (/quote/<stable_id>): a citation leads to the same quote in a later build. With
+    `report`, to the report of the quote's article (`?article=`: report ids move too)."""
+    path = f"quote/{quote['stable_id']}"
+    return path + f"?article={percent_encode(quote['article_id'], safe='')}" if report else path
 
 
 def _date_parts(value):
@@ -143,7 +146,7 @@ def csl_item(quote, site_url="", language_name=str, report=False) -> dict:
                 f"Quoted in “{quote['article']}”, {quote['outlet']}, {quote['published']}",
                 f"citing {quote['reported_via']}" if quote["reported_via"] else "",
                 f"Date as given: {quote['said_wording']}" if quote["said_wording"] else "",
-                f"quotedb: {site_url}{stable_path(quote)}" if site_url else "",
+                f"quotedb: {site_url}{stable_path(quote, report)}" if site_url else "",
             ]
             if part
         ),
@@ -175,8 +178,10 @@ def _not_quotes():
 async def render_markdown(datasette, columns, rows, request, database, table, query_name):
     if not _can_render(table, query_name, columns, database):
         _not_quotes()
-    quotes = await quote_details(datasette, database, _ids(columns, rows), _appearance(request))
-    body = "\n\n".join(markdown_citation(q, _site_url(datasette), _language_name(datasette)) for q in quotes) + "\n"
+    appearance = _appearance(request)
+    quotes = await quote_details(datasette, database, _ids(columns, rows), appearance)
+    body = "\n\n".join(markdown_citation(q, _site_url(datasette), _language_name(datasette), appearance is not None)
+                       for q in quotes) + "\n"
     return Response(body, content_type="text/markdown; charset=utf-8")
 
 

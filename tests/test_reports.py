@@ -179,6 +179,12 @@ def test_a_citation_cites_the_first_appearance_or_the_report_asked_for_and_no_ot
     (report_item,) = client.json(f"/quotes/quotes/1.csljson?appearance={report['id']}")
     assert first_item["id"] == f"quotedb-{quote['stable_id']}"
     assert report_item["id"] == f"quotedb-{quote['stable_id']}-2024-01-02-first"
+    # each links to what it cites, lastingly: the quote, or that report of it (report ids move)
+    assert first.rstrip().endswith(f"> quotedb: /quote/{quote['stable_id']}")
+    lasting = f"/quote/{quote['stable_id']}?article=2024-01-02-first"
+    assert asked.rstrip().endswith(f"> quotedb: {lasting}")
+    followed = client.get(lasting)
+    assert followed.status_code == 302 and followed.headers["location"] == f"/quotes/quotes/1?appearance={report['id']}"
     assert "Vassily Nebenzia, Russian ambassador to the UN" in asked
     assert "In order to increase the number of casualties they used cluster munitions," in asked
     # a report of another quote, or of none, is not found; what is no id is refused: never

@@ -699,6 +699,19 @@ def test_feeds_have_absolute_links_from_site_url_never_the_host_header(public_si
     assert root.find(f"{atom}link[@rel='self']").get("href") == "https://quotes.example.org" + path
 
 
+def test_citations_link_to_site_url_lastingly_the_report_cited_by_its_article(public_site, seed_conn):
+    (report,) = seed_conn.execute("select id, article_id from appearances where quote_id = 19").fetchall()
+    quote_link = f"https://quotes.example.org/quote/{stable_id(seed_conn, 19)}"
+    report_link = f"{quote_link}?article={report[1]}"
+    assert public_site("/quotes/quotes/19.citation").text.rstrip().endswith(f"> quotedb: <{quote_link}>")
+    asked = public_site(f"/quotes/quotes/19.citation?appearance={report[0]}", headers={"host": "evil.example"})
+    assert asked.text.rstrip().endswith(f"> quotedb: <{report_link}>")
+    (item,) = public_site(f"/quotes/quotes/19.csljson?appearance={report[0]}").json()
+    assert item["note"].endswith(f"quotedb: {report_link}")
+    (item,) = public_site("/quotes/quotes/19.csljson").json()
+    assert item["note"].endswith(f"quotedb: {quote_link}")
+
+
 def test_feeds_without_a_site_url_give_paths_and_ids_of_their_own(client, seed_conn):
     root, atom, entries = atom_entries(client.get("/speaker/john-kirby.atom").text)
     assert [entry.find(f"{atom}id").text for entry in entries] == [
