@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .processes import end_with
+from .processes import STOPPING, end_with, stops_held
 
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "metadata.yml"
@@ -135,17 +135,29 @@ def _snapshot(records_dir) -> dict:
     return files
 
 
+def _child_of(watcher: int):
+    """Run in each process the watcher starts, before its command: it ends with the
+    watcher (the kernel sends it SIGTERM), and takes the stops the watcher held while
+    starting it."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPPING)
+    end_with(watcher, signal.SIGTERM)
+
+
 def _run_build(command, watcher: int) -> int:
     """The build's exit code. Stopped meanwhile, we stop it with SIGTERM, as `timeout`
     would, and wait while it clears what it began (`subprocess.run` would SIGKILL it,
     leaving its temporary files until the next build): at ten million quotes one of its
     SQL statements may run for a minute before it can stop. Stopped again meanwhile, we
-    kill it. Killed ourselves, the kernel sends it SIGTERM (`end_with`)."""
-    build = subprocess.Popen(command, preexec_fn=lambda: end_with(watcher, signal.SIGTERM))
+    kill it. Killed ourselves, the kernel sends it SIGTERM (`end_with`). A stop while it
+    starts waits until it is ours to stop: let through, it would leave the build running,
+    unseen, to its end."""
+    build = None
     try:
+        with stops_held():
+            build = subprocess.Popen(command, preexec_fn=lambda: _child_of(watcher))
         return build.wait()
     finally:
-        if build.poll() is None:
+        if build is not None and build.poll() is None:
             build.terminate()
             try:
                 build.wait()
@@ -179,13 +191,17 @@ def watch(db_path, records_dir, host="127.0.0.1", port=8001, interval=1.0, worke
     watcher = os.getpid()
     print(f"Watching {records_dir} for changes (checked every {interval:g} s)", file=sys.stderr)
     seen = _snapshot(records_dir)
+    server = None
 
     def start_server():
-        # SIGTERM: the server stops as when stopped by hand, its count folder deleted.
-        return subprocess.Popen(serve, cwd=ROOT, preexec_fn=lambda: end_with(watcher, signal.SIGTERM))
+        # SIGTERM: the server stops as when stopped by hand, its count folder deleted. A
+        # stop while it starts waits until it is ours to stop (see `_run_build`).
+        nonlocal server
+        with stops_held():
+            server = subprocess.Popen(serve, cwd=ROOT, preexec_fn=lambda: _child_of(watcher))
 
-    server = start_server()
     try:
+        start_server()
         while server.poll() is None:
             time.sleep(interval)
             now = _snapshot(records_dir)
@@ -197,10 +213,10 @@ def watch(db_path, records_dir, host="127.0.0.1", port=8001, interval=1.0, worke
                 print(f"Build failed; still serving the previous {db_path}", file=sys.stderr, flush=True)
                 continue
             _stop(server)
-            server = start_server()
+            start_server()
         return server.returncode
     except KeyboardInterrupt:
         return 0
     finally:
-        if server.poll() is None:
+        if server is not None and server.poll() is None:
             _stop(server)
