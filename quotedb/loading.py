@@ -380,8 +380,8 @@ def _load_article(path: Path, records_dir: Path, problems, warnings, context):
     )
 
 
-# Prose, where a "#" may well be part of the words (`role: the party's #2`).
-_PROSE_FIELDS = {"text", "original_text", "role", "said_wording", "notes", "starts", "title", "description"}
+# Prose, where a "#" may well be part of the words (`role: the party's #2`, `venue: Studio #4`).
+_PROSE_FIELDS = {"text", "original_text", "role", "said_wording", "venue", "notes", "starts", "title", "description"}
 
 
 def _prose_cut_by_comments(path: str, document: YamlDocument):

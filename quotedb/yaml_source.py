@@ -43,7 +43,7 @@ class YamlProblem(Exception):
 class YamlDocument:
     data: object
     lines: dict = field(default_factory=dict)  # path tuple -> 1-based line
-    # path tuple -> (line, comment) for a plain (unquoted) value followed by a comment
+    # path tuple -> (line, comment) for plain (unquoted) text followed by a comment
     commented: dict = field(default_factory=dict)
 
     def line_of(self, path) -> int:
@@ -151,7 +151,8 @@ class _Converter:
         return data
 
     def _scalar(self, node, path):
-        comment = self._comment_after(node) if not node.style else ""
+        # Text, not an empty or null value: a comment after `role:` or `notes: ~` cuts nothing.
+        comment = self._comment_after(node) if not node.style and node.value and node.tag in _TEXT_TAGS else ""
         if comment:
             self.document.commented[path] = (node.end_mark.line + 1, comment)
         if node.tag in _TEXT_TAGS:  # dates stay text: the model reads their precision

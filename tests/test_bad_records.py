@@ -292,7 +292,8 @@ def test_a_comment_that_cuts_plain_prose_short_is_refused(tmp_path):
     or an id is fine."""
     before = previous_database(tmp_path)
     speakers = SPEAKERS.replace("    kind: group\n", "    kind: group  # an id-like value\n"
-                                "    description: Russia's #1 source\n")
+                                "    description: Russia's #1 source\n").replace(
+        "    kind: person\n", "    kind: person\n    description:  # to write\n")
     article = ARTICLE.replace(
         'text: "In order to increase the number of casualties they used cluster munitions,"',
         "text: We are #1 in the world",
@@ -300,7 +301,8 @@ def test_a_comment_that_cuts_plain_prose_short_is_refused(tmp_path):
     article = article.replace("title: A test article", "title: We are #1 again").replace(
         "said: 2023-12-31", "said: 2023-12-31  # a comment after a date is fine\n    role: the party's #2\n"
         "    said_wording: on 31 December #late")
-    article += '  - speaker: russian-authorities\n    kind: full\n    text: "Quoted, so whole."  # fine too\n'
+    article += ('  - speaker: russian-authorities\n    kind: full\n    text: "Quoted, so whole."  # fine too\n'
+                "    role:  # nothing cut: no value\n    notes: ~  # nor here\n    venue: Studio #4\n")
     article += ("  - speaker: russian-authorities\n    kind: full\n    translated_from: ru\n"
                 "    text: 'We are number one'\n    original_text: Мы номер #1\n    notes: see #4\n"
                 "    same_as:\n      article: b\n      starts: We are #1\n")
@@ -308,17 +310,18 @@ def test_a_comment_that_cuts_plain_prose_short_is_refused(tmp_path):
     result = build(tmp_path)
     cut = "which YAML reads as a comment; put the text in quotes to keep it"
     assert_failed_cleanly(result, tmp_path, before, [
-        f"records/speakers.yml:9: description: ends before '#1 source', {cut}",
+        f"records/speakers.yml:10: description: ends before '#1 source', {cut}",
         f"records/a.yml:2: article.title: ends before '#1 again', {cut}",
         f"records/a.yml:9: role: ends before '#2', {cut}",
         f"records/a.yml:10: said_wording: ends before '#late', {cut}",
         f"records/a.yml:12: text: ends before '#1 in the world', {cut}",
-        f"records/a.yml:20: original_text: ends before '#1', {cut}",
-        f"records/a.yml:21: notes: ends before '#4', {cut}",
-        f"records/a.yml:24: same_as.starts: ends before '#1', {cut}",
+        f"records/a.yml:18: venue: ends before '#4', {cut}",
+        f"records/a.yml:23: original_text: ends before '#1', {cut}",
+        f"records/a.yml:24: notes: ends before '#4', {cut}",
+        f"records/a.yml:27: same_as.starts: ends before '#1', {cut}",
     ])
     # those problems, the unknown article b and the count: the other comments are fine
-    assert len(result.stderr.splitlines()) == 10, result.stderr
+    assert len(result.stderr.splitlines()) == 11, result.stderr
 
 
 def test_raw_line_separators_keep_the_words_exactly(tmp_path):
