@@ -71,9 +71,11 @@ def word_diff(ours: str, theirs: str) -> tuple[Markup, Markup]:
     return Markup(" ").join(marked_left), Markup(" ").join(marked_right)
 
 
-async def quote_page(datasette, database, quote_id):
+async def quote_page(datasette, database, quote_id, cited=None):
     """What a quote's page shows above its row: the quote, every report of it (first
-    one first), and its variant wordings compared with its own."""
+    one first), and its variant wordings compared with its own. `cited`: `?appearance=`
+    as given, the report a link cites (a report's citation and lasting link lead here
+    with it): that report is marked, or the page says it names none of them."""
     db = datasette.get_database(database)
     quote = (await db.execute("select * from quote_details where id = :id", {"id": quote_id})).first()
     if quote is None:
@@ -81,6 +83,10 @@ async def quote_page(datasette, database, quote_id):
     appearances = [dict(row) for row in await db.execute(
         "select * from appearance_details where quote_id = :id order by first desc, published, id", {"id": quote_id}
     )]
+    cited_report = None
+    for appearance in appearances:
+        appearance["cited"] = cited is not None and str(appearance["id"]) == cited
+        cited_report = appearance if appearance["cited"] else cited_report
     variants = []
     for appearance in appearances:
         if appearance["variant"]:
@@ -91,7 +97,8 @@ async def quote_page(datasette, database, quote_id):
                 quote["text"], appearance["text"])
             variants.append({"appearance": appearance, "ours": ours, "theirs": theirs, "other_language": other_language,
                              "same_words": not other_language and _words(quote["text"]) == _words(appearance["text"])})
-    return {"quote": dict(quote), "appearances": appearances, "variants": variants}
+    return {"quote": dict(quote), "appearances": appearances, "variants": variants,
+            "cited": cited_report, "cited_unknown": cited is not None and cited_report is None}
 
 
 @hookimpl
@@ -102,7 +109,8 @@ def extra_template_vars(view_name, database, table, request, datasette):
     async def page():
         pks = request.url_vars.get("pks", "")
         found = re.fullmatch(r"[0-9]{1,18}", pks)
-        return {"quote_page": await quote_page(datasette, database, int(pks)) if found else None}
+        return {"quote_page": await quote_page(datasette, database, int(pks), request.args.get("appearance"))
+                if found else None}
 
     return page
 
@@ -150,7 +158,9 @@ ol.appearances { padding-left: 1.6em; }
 ol.appearances li { margin: 0.6em 0; padding: 0.4em 0.6em; border-left: 3px solid #ddd; }
 ol.appearances li.first-appearance { border-left: 5px solid #2c5282; background: #eef3fa; }
 ol.appearances p { margin: 0.15em 0; }
+ol.appearances li.cited-report { border: 2px solid #8a6d3b; border-left-width: 5px; background: #fdf8ec; }
 .first-label { color: #1a365d; }
+.cited-label { color: #5c4813; }
 .report-facts { font-size: 0.9em; color: #444; }
 .report-printed { margin: 0.3em 0; font-size: 0.9em; }
 .report-printed figcaption { color: #444; }

@@ -309,7 +309,7 @@ async def quote_by_stable_id(datasette, request):
     that format, with the query string; found by its own stable id (its first
     appearance's words') or one of its other wordings' (`linked_stable_ids`).
     `?article=ID` names one report of it by its article, as `?appearance=` does by a
-    report id, which a later build may give another report."""
+    report id, which a later build may give another report; in JSON, the report's row."""
     if "appearance" in request.args:
         raise BadRequest("A lasting link names a report by its article (?article=ID): "
                          "?appearance= takes a report's id, which a later build may give another report")
@@ -326,14 +326,19 @@ async def quote_by_stable_id(datasette, request):
                        "have been corrected since the link was made, or its record removed. Search for its words.")
     args = [(name, value) for name, value in parse_qsl(request.query_string, keep_blank_values=True)
             if name != "article"]
+    format_ = request.url_vars.get("format")
+    page, at = datasette.urls.row(db.name, "quotes", found[0], format=format_), ""
     if "article" in request.args:
         report = (await db.execute("select id from appearances where quote_id = ? and article_id = ?",
                                    [found[0], request.args["article"]])).first()
         if report is None:
             raise NotFound(f"Article {request.args['article']!r} did not report this quote")
-        args.append(("appearance", str(report[0])))
-    page = datasette.urls.row(db.name, "quotes", found[0], format=request.url_vars.get("format"))
-    return Response.redirect(page + ("?" + urlencode(args) if args else ""))
+        if format_ == "json":  # the report's own row: the quote's would be its first appearance's
+            page = datasette.urls.row(db.name, "appearances", report[0], format=format_)
+        else:  # the report cited, and the page at that report, marked
+            args.append(("appearance", str(report[0])))
+            at = "" if format_ else f"#report-{report[0]}"
+    return Response.redirect(page + ("?" + urlencode(args) if args else "") + at)
 
 
 # --- Feeds ------------------------------------------------------------------------

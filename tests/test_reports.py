@@ -2,6 +2,7 @@
 with an appearance for each report (issue 11). Built from record files with
 build_db.py and read through Datasette's own client, as a user would."""
 
+import re
 import sqlite3
 from urllib.parse import quote as urlquote
 
@@ -184,7 +185,18 @@ def test_a_citation_cites_the_first_appearance_or_the_report_asked_for_and_no_ot
     lasting = f"/quote/{quote['stable_id']}?article=2024-01-02-first"
     assert asked.rstrip().endswith(f"> quotedb: {lasting}")
     followed = client.get(lasting)
-    assert followed.status_code == 302 and followed.headers["location"] == f"/quotes/quotes/1?appearance={report['id']}"
+    page = f"/quotes/quotes/1?appearance={report['id']}"
+    assert followed.status_code == 302 and followed.headers["location"] == f"{page}#report-{report['id']}"
+    # the page it leads to marks that report, and only it
+    html = client.get(page).text
+    cited = re.findall(r'<li id="report-(\d+)" class="[^"]*cited-report[^"]*" aria-current="true">', html)
+    assert cited == [str(report["id"])] and html.count("cited-report") == 1
+    assert "cites one report of this quote:\n    <a href=\"#report-%d\">First Wire, 2 January 2024</a>" % report["id"] in html
+    assert html[html.index(f'id="report-{report["id"]}"'):].split("</li>")[0].count("The report cited:") == 1
+    for other in ("999", "x", ""):  # no report of this quote: said, and none marked
+        html = client.get(f"/quotes/quotes/1?appearance={other}").text
+        assert "that is not one of\n    this quote's" in html and "cited-report" not in html
+    assert "cited-note" not in client.get("/quotes/quotes/1").text
     assert "Vassily Nebenzia, Russian ambassador to the UN" in asked
     assert "In order to increase the number of casualties they used cluster munitions," in asked
     # a report of another quote, or of none, is not found; what is no id is refused: never
@@ -450,6 +462,9 @@ def test_a_quote_page_with_reports_fits_a_phone_and_is_saved(tmp_path):
         "2024/2024-01-09-third.yml": EARLIEST, "2024/2024-01-05-second-again.yml": FOURTH,
     })
     assert result.returncode == 0, result.stderr
+    with sqlite3.connect(db) as conn:
+        (stable_id,) = conn.execute("select stable_id from quotes where id = 1").fetchone()
+        (report_id,) = conn.execute("select id from appearances where article_id = '2024-01-05-second'").fetchone()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -475,6 +490,21 @@ def test_a_quote_page_with_reports_fits_a_phone_and_is_saved(tmp_path):
                               if v["impact"] in ("serious", "critical")]
                 assert violations == [], (label, violations)
                 page.screenshot(path=ARTIFACTS / f"quote-with-reports-{label}.png", full_page=True)
+                page.close()
+                # a report's lasting link (its citation's) lands on the page at that report, marked
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                page.goto(f"http://127.0.0.1:{port}/quote/{stable_id}?article=2024-01-05-second")
+                assert page.url.endswith(f"/quotes/quotes/1?appearance={report_id}#report-{report_id}")
+                cited = page.locator("li.cited-report")
+                assert cited.count() == 1 and cited.get_attribute("id") == f"report-{report_id}"
+                assert "The report cited: Second Herald" in cited.inner_text()
+                assert page.evaluate("document.documentElement.scrollWidth") <= width, label
+                in_view = cited.evaluate("e => { const r = e.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0 }")
+                assert in_view and page.evaluate("window.scrollY") > 0, label  # scrolled to it
+                violations = [(v["id"], v["impact"]) for v in Axe().run(page).response["violations"]
+                              if v["impact"] in ("serious", "critical")]
+                assert violations == [], (label, violations)
+                page.screenshot(path=ARTIFACTS / f"quote-report-cited-{label}.png")
                 page.close()
             browser.close()
     finally:

@@ -279,6 +279,8 @@ def test_a_lasting_link_leads_to_its_quote_in_every_format(client, seed_conn):
         # one report of it, by its article (report ids may move): as ?appearance= on its page
         (f"/quote/{lasting}.csljson?article=2024-01-07-wsws-belgorod-strikes&_x=%26",
          f"/quotes/quotes/{quote_id}.csljson?_x=%26&appearance={report_id}"),
+        (f"/quote/{lasting}?article={article}", f"/quotes/quotes/{quote_id}?appearance={report_id}#report-{report_id}"),
+        (f"/quote/{lasting}.json?article={article}&_shape=array", f"/quotes/appearances/{report_id}.json?_shape=array"),
     ]:
         response = client.get(asked)
         assert response.status_code == 302 and response.headers["location"] == location, asked
@@ -292,6 +294,8 @@ def test_a_lasting_link_leads_to_its_quote_in_every_format(client, seed_conn):
     assert hostile.status_code == 404 and "&lt;script&gt;alert(1)" in hostile.text and "<script>alert" not in hostile.text
     (row,) = client.json(f"/quotes/quotes/{quote_id}.json?_shape=array")
     assert row["stable_id"] == lasting
+    (report,) = client.json(f"/quotes/appearances/{report_id}.json?_shape=array")
+    assert report["quote_id"] == quote_id and report["article_id"] == article
     # the quote page and its citation give the lasting link
     page = client.get(f"/quotes/quotes/{quote_id}").text
     assert f'Lasting link: <a href="/quote/{lasting}">/quote/{lasting}</a>' in page
