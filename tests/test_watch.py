@@ -89,43 +89,43 @@ def test_the_server_ends_with_the_watcher_when_its_terminal_closes_or_it_is_kill
                "the server's count folder deleted")
 
 
+# The watcher stopped (SIGTERM: `sys.exit`) the moment its build or server exists, before
+# `Popen` has returned it; run in a process of its own, of one thread, as the watcher is.
+STOPPED_WHILE_STARTING = """
+import os, signal, subprocess, sys
+from quotedb import site
+starting, runs_a_minute, folder = sys.argv[1:]
+real_popen, started = subprocess.Popen, []
+
+def popen_then_stopped(*args, **kwargs):
+    process = real_popen(*args, **kwargs)
+    started.append(process)
+    os.kill(os.getpid(), signal.SIGTERM)
+    return process
+
+subprocess.Popen, sys.executable = popen_then_stopped, runs_a_minute
+try:
+    if starting == "build":
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # as `watch` has it
+        site._run_build([runs_a_minute], os.getpid())
+    else:
+        site.watch(os.path.join(folder, "quotes.db"), folder)
+except SystemExit:
+    pass
+(process,) = started
+print("left running" if process.poll() is None else process.returncode)
+if process.poll() is None:
+    process.kill()
+"""
+
+
 @pytest.mark.parametrize("starting", ["build", "server"])
-def test_a_stop_that_comes_while_a_process_starts_still_stops_it(tmp_path, monkeypatch, starting):
-    """The watcher stopped (SIGTERM: `sys.exit`) the moment its build or server exists,
-    before `Popen` has returned it: it must still stop that process and wait for it, not
-    leave it running, unseen, until the watcher ends (the build then wrote its database)."""
-    import os
-
-    from quotedb import site
-
-    real_popen, started = subprocess.Popen, []
-
-    def popen_then_stopped(*args, **kwargs):
-        process = real_popen(*args, **kwargs)
-        started.append(process)
-        os.kill(os.getpid(), signal.SIGTERM)
-        return process
-
+def test_a_stop_that_comes_while_a_process_starts_still_stops_it(tmp_path, starting):
+    """It must still stop that process and wait for it, not leave it running, unseen,
+    until the watcher ends (the build then wrote its database)."""
     runs_a_minute = tmp_path / "runs-a-minute"  # stands in for Python, whatever it is asked
     runs_a_minute.write_text("#!/bin/sh\nexec sleep 60\n")
     runs_a_minute.chmod(0o755)
-    monkeypatch.setattr(site.subprocess, "Popen", popen_then_stopped)
-    monkeypatch.setattr(site.sys, "executable", str(runs_a_minute))
-    previous = {stop: signal.getsignal(stop) for stop in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        with pytest.raises(SystemExit):
-            if starting == "build":
-                signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # as `watch` has it
-                site._run_build([str(runs_a_minute)], os.getpid())
-            else:
-                site.watch(tmp_path / "quotes.db", tmp_path)
-    finally:
-        for stop, handler in previous.items():
-            signal.signal(stop, handler)
-        for process in started:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-                pytest.fail(f"the {starting} was left running")
-    (process,) = started
-    assert process.returncode == -signal.SIGTERM
+    result = subprocess.run([sys.executable, "-c", STOPPED_WHILE_STARTING, starting, str(runs_a_minute), str(tmp_path)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == str(-signal.SIGTERM), result.stdout + result.stderr
