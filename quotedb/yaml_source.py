@@ -122,7 +122,8 @@ class _Converter:
         self.document = document
         self.restore = restore_separators
 
-    def data(self, node, path, depth):
+    def data(self, node, path, depth, key_column=None):
+        """`key_column`: for the value of a mapping, its key's column."""
         line = node.start_mark.line + 1
         self.document.lines.setdefault(path, line)
         self._refuse_properties(node)
@@ -132,7 +133,7 @@ class _Converter:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.data(item, path + (index,), depth + 1) for index, item in enumerate(node.value)]
-        return self._scalar(node, path)
+        return self._scalar(node, path, key_column)
 
     def _mapping(self, node, path, depth):
         data = {}
@@ -147,14 +148,19 @@ class _Converter:
             if key in data:
                 raise YamlProblem(key_line, f"{key}: duplicate key")
             self.document.lines.setdefault(path + (key,), key_line)
-            data[key] = self.data(value_node, path + (key,), depth + 1)
+            data[key] = self.data(value_node, path + (key,), depth + 1, key_node.start_mark.column)
         return data
 
-    def _scalar(self, node, path):
-        # Text, not an empty or null value: a comment after `role:` or `notes: ~` cuts nothing.
-        comment = self._comment_after(node) if not node.style and node.value and node.tag in _TEXT_TAGS else ""
-        if comment:
-            self.document.commented[path] = (node.end_mark.line + 1, comment)
+    def _scalar(self, node, path, key_column):
+        value = self._value(node)
+        # Plain text, not an empty or null value: a comment after `role:` or `notes: ~` cuts nothing.
+        if isinstance(value, str) and value and not node.style:
+            commented = self._comment_after(node, key_column)
+            if commented:
+                self.document.commented[path] = commented
+        return value
+
+    def _value(self, node):
         if node.tag in _TEXT_TAGS:  # dates stay text: the model reads their precision
             return _restore_line_separators(node.value) if self.restore else node.value
         if node.tag not in _PLAIN_TAGS:
@@ -177,9 +183,22 @@ class _Converter:
             tag = start.split(maxsplit=1)[0]
             raise YamlProblem(node.start_mark.line + 1, f"YAML tags ({tag}) are not allowed in records")
 
-    def _comment_after(self, node) -> str:
+    def _comment_after(self, node, key_column):
+        """(line, comment) for a comment that ends a plain scalar: on its last line, or on
+        the line after it indented past its key (`text: We are` then `  #1 in the league`),
+        which would have gone on with the text had it not begun with #; else None."""
         rest = self._text_from(node.end_mark).strip()
-        return rest if rest.startswith("#") else ""
+        if rest or key_column is None:
+            return (node.end_mark.line + 1, rest) if rest.startswith("#") else None
+        for number in range(node.end_mark.line + 1, len(self.source_lines)):
+            line = self.source_lines[number]
+            words = line.lstrip(" ")
+            if not words.strip():  # a blank line does not end a plain scalar
+                continue
+            if words.startswith("#") and len(line) - len(words) > key_column:
+                return number + 1, words.strip()
+            return None
+        return None
 
     def _text_from(self, mark) -> str:
         if mark.line >= len(self.source_lines):
