@@ -83,9 +83,11 @@ async def quote_page(datasette, database, quote_id, cited=None):
     appearances = [dict(row) for row in await db.execute(
         "select * from appearance_details where quote_id = :id order by first desc, published, id", {"id": quote_id}
     )]
+    # read as the citations read it (plugins/citations.py `_appearance`): 02 is report 2
+    cited_id = int(cited) if cited is not None and re.fullmatch(r"[0-9]{1,18}", cited) else None
     cited_report = None
     for appearance in appearances:
-        appearance["cited"] = cited is not None and str(appearance["id"]) == cited
+        appearance["cited"] = appearance["id"] == cited_id
         cited_report = appearance if appearance["cited"] else cited_report
     variants = []
     for appearance in appearances:

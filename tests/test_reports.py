@@ -193,7 +193,9 @@ def test_a_citation_cites_the_first_appearance_or_the_report_asked_for_and_no_ot
     assert cited == [str(report["id"])] and html.count("cited-report") == 1
     assert "cites one report of this quote:\n    <a href=\"#report-%d\">First Wire, 2 January 2024</a>" % report["id"] in html
     assert html[html.index(f'id="report-{report["id"]}"'):].split("</li>")[0].count("The report cited:") == 1
-    for other in ("999", "x", ""):  # no report of this quote: said, and none marked
+    padded = client.get(f"/quotes/quotes/1?appearance=0{report['id']}").text  # as its citation reads it
+    assert padded.count("cited-report") == 1 and f'<li id="report-{report["id"]}" class="cited-report"' in padded
+    for other in ("999", "x", "", "\u0662"):  # no report of this quote: said, and none marked
         html = client.get(f"/quotes/quotes/1?appearance={other}").text
         assert "that is not one of\n    this quote's" in html and "cited-report" not in html
     assert "cited-note" not in client.get("/quotes/quotes/1").text
