@@ -62,8 +62,8 @@ def stops_held():
     """Hold the STOPPING signals until the block is done (a Ctrl-C then stops the build
     after it): clearing what a build began is not cut short, and a process started is
     kept before the build can stop. Only in a process of one thread, as build_db.py
-    and `serve --watch` are: the kernel hands a signal to any thread that does not hold it, and Python then
-    runs its handler all the same."""
+    and `serve --watch` are: the kernel hands a signal to any thread that does not
+    hold it, and Python then runs its handler all the same."""
     held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
     try:
         yield
