@@ -393,7 +393,8 @@ def _prose_cut_by_comments(path: str, document: YamlDocument):
         if where and where[-1] in _PROSE_FIELDS:
             yield Problem(
                 path, line, _field_name(where),
-                f"ends before {comment!r}, which YAML reads as a comment; put the text in quotes to keep it",
+                f"ends before {comment!r}, which YAML reads as a comment: put the value in quotes, "
+                "with the words after # inside them if they belong to it",
             )
 
 

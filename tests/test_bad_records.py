@@ -310,7 +310,7 @@ def test_a_comment_that_cuts_plain_prose_short_is_refused(tmp_path):
                 "    text: They are\n      #1 in the league\n    notes: Said twice\n    # a comment of its own\n")
     write_records(tmp_path / "records", {"speakers.yml": speakers, "a.yml": article})
     result = build(tmp_path)
-    cut = "which YAML reads as a comment; put the text in quotes to keep it"
+    cut = "which YAML reads as a comment: put the value in quotes, with the words after # inside them if they belong to it"
     assert_failed_cleanly(result, tmp_path, before, [
         f"records/speakers.yml:10: description: ends before '#1 source', {cut}",
         f"records/a.yml:2: article.title: ends before '#1 again', {cut}",

@@ -706,3 +706,28 @@ def test_a_stable_id_leads_to_its_words_when_quotes_and_wordings_are_added_or_un
             assert (row["speaker_id"], row["text"]) == (speaker, text)
     finally:
         site.close()
+
+
+def test_the_readme_s_record_examples_build_as_written(tmp_path):
+    """What a curator copies from the README's "Adding an article": the record file, and
+    a second report linked to it with its `same_as` example, comments and all."""
+    import textwrap
+
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    record = re.search(r"```yaml\n(# yaml-language-server.*?)```", readme, re.S).group(1)
+    same_as = textwrap.dedent(re.search(r"```yaml\n( +same_as:.*?) *```", readme, re.S).group(1))
+    other = ("article:\n  title: Another outlet's report\n  outlet: Another Outlet\n  published: 2024-01-08\n"
+             "quotes:\n  - speaker: vassily-nebenzia\n    kind: full\n"
+             "    text: 'To raise the toll they resorted to cluster bombs.'\n"
+             + textwrap.indent(same_as, "    "))
+    records = write_records(tmp_path / "records", {
+        "speakers.yml": (ROOT / "quotes" / "speakers.yml").read_text(encoding="utf-8"),
+        "2024/2024-01-07-wsws-belgorod-strikes.yml": record, "2024/2024-01-08-another.yml": other})
+    result = run_build(records, "--output", tmp_path / "quotes.db")
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(tmp_path / "quotes.db") as conn:
+        reports = conn.execute("select article_id, role, said_wording, variant from appearances order by id").fetchall()
+    assert reports == [("2024-01-07-wsws-belgorod-strikes", "Russian ambassador to the UN", "last Sunday", 0),
+                       ("2024-01-08-another", None, None, 1)]
