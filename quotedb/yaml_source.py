@@ -192,10 +192,10 @@ class _Converter:
             return (node.end_mark.line + 1, rest) if rest.startswith("#") else None
         for number in range(node.end_mark.line + 1, len(self.source_lines)):
             line = self.source_lines[number]
-            words = line.lstrip(" ")
+            words = line.lstrip(" \t")  # tabs may stand between the indentation and a comment
             if not words.strip():  # a blank line does not end a plain scalar
                 continue
-            if words.startswith("#") and len(line) - len(words) > key_column:
+            if words.startswith("#") and len(line) - len(line.lstrip(" ")) > key_column:
                 return number + 1, words.strip()
             return None
         return None

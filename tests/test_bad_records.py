@@ -307,7 +307,8 @@ def test_a_comment_that_cuts_plain_prose_short_is_refused(tmp_path):
                 "    text: 'We are number one'\n    original_text: Мы номер #1\n    notes: see #4\n"
                 "    same_as:\n      article: b\n      starts: We are #1\n")
     article += ("  - speaker: russian-authorities\n    kind: full\n    said_wording: 10:30 #local time\n"
-                "    text: They are\n      #1 in the league\n    notes: Said twice\n    # a comment of its own\n")
+                "    text: They are\n      #1 in the league\n    notes: Said twice\n    # a comment of its own\n"
+                "  - speaker: russian-authorities\n    kind: full\n    text: So are\n      \t #2 in the cup\n")
     write_records(tmp_path / "records", {"speakers.yml": speakers, "a.yml": article})
     result = build(tmp_path)
     cut = "which YAML reads as a comment: put the value in quotes, with the words after # inside them if they belong to it"
@@ -323,9 +324,10 @@ def test_a_comment_that_cuts_plain_prose_short_is_refused(tmp_path):
         f"records/a.yml:27: same_as.starts: ends before '#1', {cut}",
         f"records/a.yml:30: said_wording: ends before '#local time', {cut}",  # 10:30 stays text
         f"records/a.yml:32: text: ends before '#1 in the league', {cut}",  # it would have gone on
+        f"records/a.yml:38: text: ends before '#2 in the cup', {cut}",  # a tab before the #
     ])
     # those problems, the unknown article b and the count: the other comments are fine
-    assert len(result.stderr.splitlines()) == 13, result.stderr
+    assert len(result.stderr.splitlines()) == 14, result.stderr
 
 
 def test_raw_line_separators_keep_the_words_exactly(tmp_path):
