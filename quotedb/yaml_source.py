@@ -83,8 +83,11 @@ def read_yaml(raw: bytes) -> YamlDocument:
         message = " ".join(str(error.problem or error.context or error).split())
         raise YamlProblem(mark.line + 1 if mark else 1, f"YAML syntax: {message}") from None
     except yaml.reader.ReaderError as error:
+        # The reader stops at the first such character; libyaml gives its place in bytes, not characters.
+        where = text.find(chr(error.character))
         raise YamlProblem(
-            _line_at(text, error.position), f"control character #x{error.character:04x} is not allowed"
+            _line_at(text, where if where >= 0 else error.position),
+            f"control character #x{error.character:04x} is not allowed",
         ) from None
     except yaml.YAMLError as error:
         raise YamlProblem(1, f"YAML: {' '.join(str(error).split())}") from None
