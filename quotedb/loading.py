@@ -389,10 +389,12 @@ def _prose_cut_by_comments(path: str, document: YamlDocument):
     title cut short would be published as if the source had said less (`text: We are #1`
     is "We are"), so each is a problem, not a warning. A comment after a name, a date or
     an id is fine."""
-    for where, (line, comment) in document.commented.items():
+    for where, (line, comment, empty) in document.commented.items():
         if where and where[-1] in _PROSE_FIELDS:
             yield Problem(
                 path, line, _field_name(where),
+                f"is empty: YAML reads {comment!r} as a comment; if it is the value, put it in quotes, "
+                "and if it is a comment, leave a space after the #" if empty else
                 f"ends before {comment!r}, which YAML reads as a comment: put the value in quotes, "
                 "with the words after # inside them if they belong to it",
             )

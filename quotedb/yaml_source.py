@@ -31,6 +31,7 @@ _DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)")
 # them away; stand-ins (noncharacters, never in real text) keep them as written.
 _LINE_SEPARATORS = {"\u2028": "\ufdd0", "\u2029": "\ufdd1"}
 _constructor = yaml.constructor.SafeConstructor()
+_WORDS_AFTER_HASH = re.compile(r"#\S")  # `#2`, `#MeToo`: words, where a comment has a space after #
 
 
 @dataclass
@@ -43,7 +44,8 @@ class YamlProblem(Exception):
 class YamlDocument:
     data: object
     lines: dict = field(default_factory=dict)  # path tuple -> 1-based line
-    # path tuple -> (line, comment) for plain (unquoted) text followed by a comment
+    # path tuple -> (line, comment, empty) for plain (unquoted) text followed by a comment,
+    # or for nothing (`empty`) followed by one that begins like words (`role: #2 on the list`)
     commented: dict = field(default_factory=dict)
 
     def line_of(self, path) -> int:
@@ -151,16 +153,23 @@ class _Converter:
             if key in data:
                 raise YamlProblem(key_line, f"{key}: duplicate key")
             self.document.lines.setdefault(path + (key,), key_line)
-            data[key] = self.data(value_node, path + (key,), depth + 1, key_node.start_mark.column)
+            # In {braces}, a plain value goes on over lines whatever their indentation.
+            key_column = -1 if node.flow_style else key_node.start_mark.column
+            data[key] = self.data(value_node, path + (key,), depth + 1, key_column)
         return data
 
     def _scalar(self, node, path, key_column):
         value = self._value(node)
-        # Plain text, not an empty or null value: a comment after `role:` or `notes: ~` cuts nothing.
-        if isinstance(value, str) and value and not node.style:
+        if node.style:  # quoted or a block: a comment after it cuts nothing
+            return value
+        if isinstance(value, str) and value:
             commented = self._comment_after(node, key_column)
             if commented:
-                self.document.commented[path] = commented
+                self.document.commented[path] = (*commented, False)
+        elif node.value == "":  # nothing written (`notes:  # none` is fine, `role: #2 on the list` is not)
+            commented = self._comment_after(node, key_column)
+            if commented and _WORDS_AFTER_HASH.match(commented[1]):
+                self.document.commented[path] = (*commented, True)
         return value
 
     def _value(self, node):

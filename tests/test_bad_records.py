@@ -293,7 +293,9 @@ def test_a_comment_that_cuts_plain_prose_short_is_refused(tmp_path):
     before = previous_database(tmp_path)
     speakers = SPEAKERS.replace("    kind: group\n", "    kind: group  # an id-like value\n"
                                 "    description: Russia's #1 source\n").replace(
-        "    kind: person\n", "    kind: person\n    description:  # to write\n")
+        "    kind: person\n", "    kind: person\n    description:  # to write\n") + (
+        "  - {id: flow-speaker, name: Flow Speaker, kind: person, description: Russia's\n"
+        "     #1 diplomat at the UN\n    }\n")  # in braces a value goes on whatever the indentation
     article = ARTICLE.replace(
         'text: "In order to increase the number of casualties they used cluster munitions,"',
         "text: We are #1 in the world",
@@ -308,7 +310,8 @@ def test_a_comment_that_cuts_plain_prose_short_is_refused(tmp_path):
                 "    same_as:\n      article: b\n      starts: We are #1\n")
     article += ("  - speaker: russian-authorities\n    kind: full\n    said_wording: 10:30 #local time\n"
                 "    text: They are\n      #1 in the league\n    notes: Said twice\n    # a comment of its own\n"
-                "  - speaker: russian-authorities\n    kind: full\n    text: So are\n      \t #2 in the cup\n")
+                "  - speaker: russian-authorities\n    kind: full\n    text: So are\n      \t #2 in the cup\n"
+                "    role: #2 on the party list\n")
     write_records(tmp_path / "records", {"speakers.yml": speakers, "a.yml": article})
     result = build(tmp_path)
     cut = "which YAML reads as a comment: put the value in quotes, with the words after # inside them if they belong to it"
@@ -325,9 +328,12 @@ def test_a_comment_that_cuts_plain_prose_short_is_refused(tmp_path):
         f"records/a.yml:30: said_wording: ends before '#local time', {cut}",  # 10:30 stays text
         f"records/a.yml:32: text: ends before '#1 in the league', {cut}",  # it would have gone on
         f"records/a.yml:38: text: ends before '#2 in the cup', {cut}",  # a tab before the #
+        "records/a.yml:39: role: is empty: YAML reads '#2 on the party list' as a comment; if it is the value, "
+        "put it in quotes, and if it is a comment, leave a space after the #",
+        f"records/speakers.yml:12: description: ends before '#1 diplomat at the UN', {cut}",
     ])
     # those problems, the unknown article b and the count: the other comments are fine
-    assert len(result.stderr.splitlines()) == 14, result.stderr
+    assert len(result.stderr.splitlines()) == 16, result.stderr
 
 
 def test_raw_line_separators_keep_the_words_exactly(tmp_path):
