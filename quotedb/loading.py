@@ -364,8 +364,7 @@ def _load_article(path: Path, records_dir: Path, problems, warnings, context):
     archived_text = _read_archive(path.with_suffix(".txt"), problems)
     if record is None:
         if document is not None:  # read, but not valid: check what is
-            quotes = len(_quotes_in(document.data))
-            lines = [document.line_of(("quotes", i)) for i in range(quotes)]
+            lines = [document.line_of(("quotes", i)) for i in range(len(_quotes_in(document.data)))]
             problems.extend(_checks_of_valid_parts(document.data, path.stem, str(path), lines, warnings, document.line_of))
         return None
     return SourceArticle(
@@ -390,14 +389,15 @@ def _prose_cut_by_comments(path: str, document: YamlDocument):
     is "We are"), so each is a problem, not a warning. A comment after a name, a date or
     an id is fine."""
     for where, (line, comment, empty) in document.commented.items():
-        if where and where[-1] in _PROSE_FIELDS:
-            yield Problem(
-                path, line, _field_name(where),
-                f"is empty: YAML reads {comment!r} as a comment; if it is the value, put it in quotes, "
-                "and if it is a comment, leave a space after the #" if empty else
-                f"ends before {comment!r}, which YAML reads as a comment: put the value in quotes, "
-                "with the words after # inside them if they belong to it",
-            )
+        if not (where and where[-1] in _PROSE_FIELDS):
+            continue
+        if empty:
+            message = (f"is empty: YAML reads {comment!r} as a comment; if it is the value, put it in quotes, "
+                       "and if it is a comment, leave a space after the #")
+        else:
+            message = (f"ends before {comment!r}, which YAML reads as a comment: put the value in quotes, "
+                       "with the words after # inside them if they belong to it")
+        yield Problem(path, line, _field_name(where), message)
 
 
 def _is_article_id(name: str) -> bool:

@@ -197,8 +197,9 @@ class _Converter:
 
     def _comment_after(self, node, key_column):
         """(line, comment) for a comment that ends a plain scalar: on its last line, or on
-        the line after it indented past its key (`text: We are` then `  #1 in the league`),
-        which would have gone on with the text had it not begun with #; else None."""
+        the line after it indented past its key (`text: We are` then `  #1 in the league`;
+        in braces, `key_column` -1, any line), which would have gone on with the text had it
+        not begun with #; else None."""
         rest = self._text_from(node.end_mark).strip()
         if rest or key_column is None:
             return (node.end_mark.line + 1, rest) if rest.startswith("#") else None
