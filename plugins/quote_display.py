@@ -85,10 +85,9 @@ async def quote_page(datasette, database, quote_id, cited=None):
     )]
     # read as the citations read it (plugins/citations.py `_appearance`): 02 is report 2
     cited_id = int(cited) if cited is not None and re.fullmatch(r"[0-9]{1,18}", cited) else None
-    cited_report = None
     for appearance in appearances:
         appearance["cited"] = appearance["id"] == cited_id
-        cited_report = appearance if appearance["cited"] else cited_report
+    cited_report = next((appearance for appearance in appearances if appearance["cited"]), None)
     variants = []
     for appearance in appearances:
         if appearance["variant"]:
