@@ -189,6 +189,15 @@ def test_benchmark_smoke():
     assert figures["quotes"] == 20000 and figures["search_errors"] == 0 and figures["search_rps_errors"] == 0
     assert figures["search_wrong_counts"] == 0 and figures["facets_timed_out"] == []
     assert figures["search_rps_new_cache_hits"] == 0 and figures["deep_page_errors"] == 0
+    # each_search.py on the file it built: every search of the class, timed, slowest first
+    database = ROOT / "benchmarks" / "data" / "bench-20000-reports-1.3" / "quotes.db"
+    each = subprocess.run([sys.executable, "benchmarks/each_search.py", str(database), "phrase", "--per-class", "5"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert each.returncode == 0, each.stderr[-2000:]
+    heading, *lines = each.stdout.splitlines()
+    assert re.fullmatch(r"phrase: p95 \d+ ms, p50 \d+ ms", heading) and len(lines) == 5
+    times = [int(line.split()[0]) for line in lines]
+    assert times == sorted(times, reverse=True) and all(line.split(None, 1)[1].startswith('"') for line in lines)
 
 
 def test_a_narrowed_search_considers_every_match(large):
